@@ -1,0 +1,63 @@
+package kalshifills.app;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts the service: {@code java -jar kalshi-fills-ingester.jar [--demo] [camel-main options]}, from the directory holding
+ * {@code application.properties} and {@code routes/}.
+ *
+ * <p>{@code --demo} starts a simulated Kalshi account on localhost and points the service at it, so the whole pipeline
+ * runs without Kalshi credentials. Exit status: 0 after a normal stop, 2 for a setting to fix, 1 for any other failure.
+ */
+public final class Application {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Application.class);
+
+    private Application() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> camelArgs = new ArrayList<>(List.of(args));
+        boolean demo = camelArgs.remove("--demo");
+        Main main = newMain();
+        int exitCode;
+        try {
+            if (demo) {
+                try (DemoAccount account = DemoAccount.start()) {
+                    account.overrideSettings(main);
+                    exitCode = main.run(camelArgs.toArray(String[]::new));
+                }
+            } else {
+                exitCode = main.run(camelArgs.toArray(String[]::new));
+            }
+        } catch (Exception e) {
+            exitCode = startupFailed(e);
+        }
+        System.exit(exitCode);
+    }
+
+    /** The service as every start builds it: the settings of application.properties, the beans, the YAML routes. */
+    public static Main newMain() {
+        Main main = new Main();
+        main.configure().addConfiguration(IngesterConfiguration.class);
+        main.setPropertyPlaceholderLocations("file:application.properties");
+        return main;
+    }
+
+    /** One line naming what to fix, instead of a stack trace. */
+    private static int startupFailed(Exception failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConfigurationException) {
+                LOG.atError().setMessage("configuration_error").addKeyValue("reason", cause.getMessage()).log();
+                return 2;
+            }
+        }
+        LOG.atError().setMessage("startup_failed").addKeyValue("reason", String.valueOf(failure.getMessage()).strip()).log();
+        return 1;
+    }
+}

@@ -1,0 +1,85 @@
+package kalshifills.app;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import kalshifills.simulator.SimulatedFill;
+import kalshifills.simulator.SimulatedFills;
+import kalshifills.simulator.SimulatedKalshiApi;
+import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The demo mode's Kalshi account: a fresh key pair, the simulated API on a free local port, an hour of fills (some in
+ * the schema Kalshi removed, one without any time, which ends in the rejects table), and a new fill every few seconds.
+ */
+final class DemoAccount implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DemoAccount.class);
+    private static final String KEY_ID = "00000000-0000-4000-8000-0000000000de";
+    private static final Duration NEW_FILL_EVERY = Duration.ofSeconds(5);
+
+    private final SimulatedKalshiApi api;
+    private final Path privateKeyFile;
+    private final ScheduledExecutorService trading = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "demo-trading"));
+
+    private DemoAccount(SimulatedKalshiApi api, Path privateKeyFile) {
+        this.api = api;
+        this.privateKeyFile = privateKeyFile;
+    }
+
+    static DemoAccount start() throws IOException, NoSuchAlgorithmException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        KeyPair keys = generator.generateKeyPair();
+        Path keyFile = Files.createTempFile("kalshi-demo-key", ".pem", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(keyFile, "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(keys.getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n", StandardCharsets.US_ASCII);
+
+        SimulatedKalshiApi api = new SimulatedKalshiApi(KEY_ID, keys.getPublic(), Clock.systemUTC(), 0);
+        DemoAccount account = new DemoAccount(api, keyFile);
+        SimulatedFills fills = new SimulatedFills(System.nanoTime());
+        Instant now = Instant.now();
+        api.addFills(fills.between(now.minus(Duration.ofMinutes(50)), now.minus(Duration.ofMinutes(1)), 55));
+        api.addFills(List.of(new SimulatedFill("{\"fill_id\":\"demo-fill-without-time\",\"ticker\":\"DEMO\",\"side\":\"yes\","
+                + "\"count_fp\":\"1.00\",\"yes_price_dollars\":\"0.5000\"}", now.getEpochSecond(), "DEMO", 0)));
+        account.trading.scheduleAtFixedRate(() -> api.addFills(List.of(fills.current(Instant.now()))),
+                NEW_FILL_EVERY.toSeconds(), NEW_FILL_EVERY.toSeconds(), TimeUnit.SECONDS);
+        LOG.atInfo().setMessage("demo_account_started")
+                .addKeyValue("base_url", api.baseUrl())
+                .addKeyValue("fills", api.fillCount())
+                .addKeyValue("new_fill_every_sec", NEW_FILL_EVERY.toSeconds())
+                .log();
+        return account;
+    }
+
+    /** Points the service at the simulated account, whatever the properties and environment say. */
+    void overrideSettings(Main main) {
+        main.addOverrideProperty("kalshi.base-url", api.baseUrl());
+        main.addOverrideProperty("kalshi.api-key-id", KEY_ID);
+        main.addOverrideProperty("kalshi.private-key-file", privateKeyFile.toString());
+    }
+
+    @Override
+    public void close() throws IOException {
+        trading.shutdownNow();
+        api.close();
+        Files.deleteIfExists(privateKeyFile);
+    }
+}

@@ -1,0 +1,121 @@
+package kalshifills.app;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.Optional;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import kalshifills.clickhouse.ClickHouseSchema;
+import kalshifills.clickhouse.FillBatchWriter;
+import kalshifills.clickhouse.RejectedFillWriter;
+import kalshifills.clickhouse.ClickHouseIdempotentRepository;
+import kalshifills.clickhouse.FillsTableLookup;
+import kalshifills.fill.FillNormalizer;
+import kalshifills.kalshi.FillsPoller;
+import kalshifills.kalshi.FillsQuery;
+import kalshifills.kalshi.KalshiJson;
+import kalshifills.kalshi.KalshiKeyFile;
+import kalshifills.kalshi.KalshiRequestSigner;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
+
+/**
+ * Builds every bean the routes use, from the properties, and binds it under the name the YAML routes refer to.
+ * Nothing else in the service knows how these objects are made.
+ */
+public final class IngesterConfiguration implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Settings settings = new Settings(context.getPropertiesComponent());
+        Clock clock = Clock.systemUTC();
+        KalshiRequestSigner signer = kalshiRequestSigner(settings, clock);
+        FillsQuery query = fillsQuery(settings);
+        ClickHouseSchema schema = clickHouseSchema(settings);
+        HikariDataSource dataSource = clickHouseDataSource(settings);
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                dataSource.close();
+            }
+        });
+        try {
+            schema.createIfAbsent(dataSource);
+        } catch (SQLException e) {
+            throw new ConfigurationException("clickhouse.fills-table", "cannot create " + schema.fillsTable() + " or "
+                    + schema.rejectsTable() + ": " + e.getMessage());
+        } catch (IllegalStateException e) {
+            throw new ConfigurationException("clickhouse.fills-table", e.getMessage());
+        }
+        int rememberedIds = settings.integer("fills.dedupe.remembered-ids", 1_000, 100_000_000);
+        ClickHouseIdempotentRepository storedFillIds = new ClickHouseIdempotentRepository(new FillsTableLookup(dataSource, schema),
+                settings.integer("fills.dedupe.chunk-size", 1, 10_000), rememberedIds);
+
+        Registry registry = context.getRegistry();
+        registry.bind("kalshiRequestSigner", signer);
+        registry.bind("kalshiObjectMapper", KalshiJson.objectMapper());
+        registry.bind("fillsPoller", new FillsPoller(query, settings.seconds("fills.poll.overlap-seconds", 0, 30 * 24 * 3600), clock));
+        registry.bind("fillNormalizer", new FillNormalizer());
+        registry.bind("clickHouseDataSource", dataSource);
+        registry.bind("clickHouseSchema", schema);
+        registry.bind("storedFillIds", storedFillIds);
+        registry.bind("fillBatchWriter", new FillBatchWriter(dataSource, schema, storedFillIds, settings.text("fills.instance-id"), version()));
+        registry.bind("rejectedFillWriter", new RejectedFillWriter(dataSource, schema, clock, rememberedIds));
+    }
+
+    private static KalshiRequestSigner kalshiRequestSigner(Settings settings, Clock clock) {
+        String keyId = settings.optionalText("kalshi.api-key-id").orElseThrow(() -> new ConfigurationException("kalshi.api-key-id",
+                "is not set; set it to the id of your Kalshi API key, or start with --demo to run against the simulated API"));
+        try {
+            return new KalshiRequestSigner(keyId, KalshiKeyFile.read(settings.file("kalshi.private-key-file")), clock);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("kalshi.private-key-file", e.getMessage());
+        }
+    }
+
+    private static FillsQuery fillsQuery(Settings settings) {
+        return new FillsQuery(
+                settings.integer("kalshi.fills.page-limit", 1, 1000),
+                settings.optionalInteger("kalshi.fills.subaccount", 0, 63).orElse(null),
+                settings.optionalText("kalshi.fills.ticker").orElse(null));
+    }
+
+    private static ClickHouseSchema clickHouseSchema(Settings settings) {
+        return new ClickHouseSchema(tableName(settings, "clickhouse.fills-table"), tableName(settings, "clickhouse.rejects-table"),
+                settings.integer("clickhouse.dedup-window", 1, 1_000_000));
+    }
+
+    private static String tableName(Settings settings, String key) {
+        String name = settings.text(key);
+        if (!ClickHouseSchema.isTableName(name)) {
+            throw new ConfigurationException(key, "is '" + name + "'; expected database.table, letters, digits and '_' only");
+        }
+        return name;
+    }
+
+    private static HikariDataSource clickHouseDataSource(Settings settings) {
+        String url = settings.text("clickhouse.url");
+        if (!url.startsWith("jdbc:clickhouse:") && !url.startsWith("jdbc:ch:")) {
+            throw new ConfigurationException("clickhouse.url", "is '" + url + "'; expected a JDBC URL such as jdbc:clickhouse://127.0.0.1:8123");
+        }
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("clickhouse");
+        config.setJdbcUrl(url);
+        config.setUsername(settings.text("clickhouse.user"));
+        config.setPassword(settings.optionalText("clickhouse.password").orElse(""));
+        config.setMaximumPoolSize(settings.integer("clickhouse.pool-size", 1, 64));
+        try {
+            return new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new ConfigurationException("clickhouse.url", "cannot connect to " + url + " as " + config.getUsername() + ": " + cause.getMessage());
+        }
+    }
+
+    private static String version() {
+        return Optional.ofNullable(IngesterConfiguration.class.getPackage().getImplementationVersion()).orElse("dev");
+    }
+}

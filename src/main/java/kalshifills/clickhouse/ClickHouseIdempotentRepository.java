@@ -1,0 +1,169 @@
+package kalshifills.clickhouse;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import kalshifills.fill.NormalizedFill;
+import kalshifills.fill.NormalizedPage;
+import org.apache.camel.api.management.ManagedAttribute;
+import org.apache.camel.api.management.ManagedResource;
+import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fix 3 of the specification: the idempotent consumer's memory of which fills are done, backed by ClickHouse.
+ *
+ * <p>A fill is "seen" when it is stored in ClickHouse or in flight in this process (accepted, not yet inserted). Camel
+ * confirms a key as soon as the fill reaches the aggregator, before the batch insert runs, so {@link #confirm} changes
+ * nothing here: only {@link #markStored}, called after a successful insert, makes a fill stored, and
+ * {@link #releaseBatch} after a failed one lets the next poll bring it again.
+ *
+ * <p>Before a page is split, {@link #checkPage} looks up all of its ids at once, in chunks of at most {@code chunkSize},
+ * so {@link #add} answers from memory. Ids known to be stored are remembered (up to {@code rememberedIds}), so a steady
+ * state of the same fills on every poll costs ClickHouse no lookup at all. If a lookup fails, the fills are let through:
+ * a duplicate is better than a missing fill, and the table's deduplication makes it harmless.
+ */
+@ManagedResource(description = "Fill ids stored in ClickHouse or in flight")
+public final class ClickHouseIdempotentRepository extends ServiceSupport implements IdempotentRepository {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClickHouseIdempotentRepository.class);
+
+    private final StoredFillLookup lookup;
+    private final int chunkSize;
+    private final RecentKeys stored;
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final Set<String> checkedAbsent = ConcurrentHashMap.newKeySet();
+    private final AtomicLong lookups = new AtomicLong();
+
+    public ClickHouseIdempotentRepository(StoredFillLookup lookup, int chunkSize, int rememberedIds) {
+        this.lookup = lookup;
+        this.chunkSize = chunkSize;
+        this.stored = new RecentKeys(rememberedIds);
+    }
+
+    /** Looks up the page's ids not already known here: one lookup per {@code chunkSize} ids. */
+    public void checkPage(NormalizedPage page) {
+        checkedAbsent.clear();
+        List<String> unknown = new ArrayList<>();
+        for (String id : new HashSet<>(page.acceptedIds())) {
+            if (!stored.contains(id) && !inFlight.contains(id)) {
+                unknown.add(id);
+            }
+        }
+        try {
+            for (int from = 0; from < unknown.size(); from += chunkSize) {
+                List<String> chunk = unknown.subList(from, Math.min(from + chunkSize, unknown.size()));
+                Set<String> found = storedAmong(chunk);
+                for (String id : chunk) {
+                    if (found.contains(id)) {
+                        stored.add(id);
+                    } else {
+                        checkedAbsent.add(id);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            lookupFailed(unknown.size(), e);
+            checkedAbsent.addAll(unknown);
+        }
+    }
+
+    @Override
+    public boolean add(String fillId) {
+        if (stored.contains(fillId) || inFlight.contains(fillId)) {
+            return false;
+        }
+        if (!checkedAbsent.remove(fillId) && storedInClickHouse(fillId)) {
+            stored.add(fillId);
+            return false;
+        }
+        return inFlight.add(fillId);
+    }
+
+    @Override
+    public boolean contains(String fillId) {
+        return stored.contains(fillId) || inFlight.contains(fillId);
+    }
+
+    /** The fill failed before it reached a batch: it is no longer in flight. */
+    @Override
+    public boolean remove(String fillId) {
+        return inFlight.remove(fillId);
+    }
+
+    /** Reaching the aggregator is not being stored; see {@link #markStored}. */
+    @Override
+    public boolean confirm(String fillId) {
+        return true;
+    }
+
+    @Override
+    public void clear() {
+        stored.clear();
+        checkedAbsent.clear();
+    }
+
+    /** The batch holding these fills was inserted. */
+    public void markStored(Collection<String> fillIds) {
+        for (String id : fillIds) {
+            stored.add(id);
+        }
+        inFlight.removeAll(fillIds);
+    }
+
+    /** Every insert of this batch failed: its fills are no longer in flight, so the next poll fetches and tries them again. */
+    public void releaseBatch(List<NormalizedFill> batch, Exception cause) {
+        inFlight.removeAll(batch.stream().map(NormalizedFill::fillId).toList());
+        LOG.atError().setMessage("fills_insert_failed")
+                .addKeyValue("count", batch.size())
+                .addKeyValue("reason", cause == null ? "unknown" : cause.getClass().getSimpleName() + ": " + cause.getMessage())
+                .addKeyValue("outcome", "released; the next poll fetches them again")
+                .log();
+    }
+
+    @ManagedAttribute(description = "Fill ids in flight: accepted, not yet inserted")
+    public int getInFlight() {
+        return inFlight.size();
+    }
+
+    @ManagedAttribute(description = "Fill ids remembered as stored")
+    public int getRememberedStored() {
+        return stored.size();
+    }
+
+    @ManagedAttribute(description = "Lookups of fill ids sent to ClickHouse")
+    public long getLookups() {
+        return lookups.get();
+    }
+
+    /** A fill that did not go through {@link #checkPage}: looked up on its own rather than let through unchecked. */
+    private boolean storedInClickHouse(String fillId) {
+        try {
+            return !storedAmong(List.of(fillId)).isEmpty();
+        } catch (SQLException e) {
+            lookupFailed(1, e);
+            return false;
+        }
+    }
+
+    private Set<String> storedAmong(List<String> ids) throws SQLException {
+        lookups.incrementAndGet();
+        return lookup.storedAmong(ids);
+    }
+
+    private static void lookupFailed(int ids, SQLException cause) {
+        LOG.atWarn().setMessage("stored_fill_check_failed")
+                .addKeyValue("ids", ids)
+                .addKeyValue("reason", cause.getMessage())
+                .addKeyValue("outcome", "fills let through; the table deduplicates them")
+                .log();
+    }
+}

@@ -1,0 +1,174 @@
+package kalshifills.clickhouse;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+import javax.sql.DataSource;
+
+/**
+ * The two tables this service writes, and every statement it runs against them.
+ *
+ * <p>{@code mm_fills} keeps the column names and types of the market-making engine's old writer, so existing queries
+ * keep working, and adds what today's API carries, with exact decimals. It is a {@code ReplacingMergeTree} ordered by
+ * {@code fill_id}: a fill that reaches it twice (two instances, a retry the service could not see through) collapses to
+ * one row at merge time and is counted once by {@code FINAL}. Each insert carries a deduplication token derived from its
+ * fill ids, and the table remembers the last {@code dedupWindow} tokens, so a retried batch is dropped by the server.
+ */
+public final class ClickHouseSchema {
+
+    private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*");
+
+    static final String FILL_COLUMNS = "ts, engine_instance_id, engine_version, market_ticker, exchange_order_id, client_order_id,"
+            + " side, price, price_cents, size, fee, fill_id, raw_json, trade_id, action, outcome_side, book_side, count_fp,"
+            + " yes_price_dollars, no_price_dollars, fee_cost, is_taker, subaccount, created_time";
+
+    private final String fillsTable;
+    private final String rejectsTable;
+    private final int dedupWindow;
+
+    /** @throws IllegalArgumentException when a table name is not {@code database.table} made of plain identifiers */
+    public ClickHouseSchema(String fillsTable, String rejectsTable, int dedupWindow) {
+        this.fillsTable = checkedName(fillsTable);
+        this.rejectsTable = checkedName(rejectsTable);
+        this.dedupWindow = dedupWindow;
+    }
+
+    public String fillsTable() {
+        return fillsTable;
+    }
+
+    public String rejectsTable() {
+        return rejectsTable;
+    }
+
+    /**
+     * Creates the databases and tables that do not exist yet, then checks that the fills table is one this service can
+     * keep exactly once: the columns it writes, and the ReplacingMergeTree engine.
+     *
+     * @throws IllegalStateException naming the table and the way out when an existing table does not fit
+     */
+    public void createIfAbsent(DataSource dataSource) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE IF NOT EXISTS " + database(fillsTable));
+            statement.execute("CREATE DATABASE IF NOT EXISTS " + database(rejectsTable));
+            statement.execute("""
+                    CREATE TABLE IF NOT EXISTS %s (
+                        ts DateTime64(3, 'UTC'),
+                        engine_instance_id String,
+                        engine_version String,
+                        market_ticker String,
+                        exchange_order_id String,
+                        client_order_id String,
+                        side LowCardinality(String),
+                        price Float64,
+                        price_cents UInt16,
+                        size Float64,
+                        fee Float64,
+                        decision_id UUID,
+                        fill_id String,
+                        raw_json String,
+                        trade_id String,
+                        action LowCardinality(String),
+                        outcome_side LowCardinality(String),
+                        book_side LowCardinality(String),
+                        count_fp Decimal(18, 6),
+                        yes_price_dollars Decimal(18, 6),
+                        no_price_dollars Decimal(18, 6),
+                        fee_cost Decimal(18, 6),
+                        is_taker Nullable(Bool),
+                        subaccount Nullable(Int32),
+                        created_time Nullable(DateTime64(3, 'UTC')),
+                        ingested_at DateTime64(3, 'UTC') DEFAULT now64(3)
+                    ) ENGINE = ReplacingMergeTree(ingested_at)
+                    PARTITION BY toYYYYMM(ts)
+                    ORDER BY fill_id
+                    SETTINGS non_replicated_deduplication_window = %d
+                    """.formatted(fillsTable, dedupWindow));
+            statement.execute("""
+                    CREATE TABLE IF NOT EXISTS %s (
+                        received_at DateTime64(3, 'UTC'),
+                        reject_key String,
+                        fill_id String,
+                        reason String,
+                        raw_json String
+                    ) ENGINE = ReplacingMergeTree
+                    ORDER BY reject_key
+                    SETTINGS non_replicated_deduplication_window = %d
+                    """.formatted(rejectsTable, dedupWindow));
+            checkFillsTable(connection);
+        }
+    }
+
+    private void checkFillsTable(Connection connection) throws SQLException {
+        String engine = null;
+        Set<String> missing = new TreeSet<>(Arrays.asList(FILL_COLUMNS.split(",\\s*")));
+        try (PreparedStatement columns = connection.prepareStatement(
+                "SELECT t.engine, c.name FROM system.tables t JOIN system.columns c ON c.database = t.database AND c.table = t.name"
+                        + " WHERE t.database = ? AND t.name = ?")) {
+            columns.setString(1, database(fillsTable));
+            columns.setString(2, fillsTable.substring(fillsTable.indexOf('.') + 1));
+            try (ResultSet rows = columns.executeQuery()) {
+                while (rows.next()) {
+                    engine = rows.getString(1);
+                    missing.remove(rows.getString(2));
+                }
+            }
+        }
+        if (!missing.isEmpty() || !"ReplacingMergeTree".equals(engine)) {
+            throw new IllegalStateException(fillsTable + " exists as a " + engine + (missing.isEmpty() ? "" : " without the columns " + missing)
+                    + ", as the old writer made it; this service needs the ReplacingMergeTree it creates."
+                    + " Point clickhouse.fills-table at a new table, or rename the old one away first.");
+        }
+    }
+
+    /** The newest stored fill time in epoch milliseconds; 0 when the table is empty. */
+    public String newestFillTimeSql() {
+        return "SELECT toUnixTimestamp64Milli(max(ts)) FROM " + fillsTable;
+    }
+
+    /** Which of {@code count} bound fill ids are stored. */
+    String storedFillIdsSql(int count) {
+        return "SELECT DISTINCT fill_id FROM " + fillsTable + " WHERE fill_id IN (" + "?, ".repeat(count - 1) + "?)";
+    }
+
+    /** One row per batch entry; the token is hex, so it is safe inline. */
+    String insertFillsSql(String dedupToken) {
+        return "INSERT INTO " + fillsTable + " (" + FILL_COLUMNS + ") SETTINGS insert_deduplication_token = '" + hex(dedupToken)
+                + "' VALUES (" + "?, ".repeat(FILL_COLUMNS.split(",").length - 1) + "?)";
+    }
+
+    String insertRejectsSql(String dedupToken) {
+        return "INSERT INTO " + rejectsTable + " (received_at, reject_key, fill_id, reason, raw_json) SETTINGS insert_deduplication_token = '"
+                + hex(dedupToken) + "' VALUES (?, ?, ?, ?, ?)";
+    }
+
+    /** {@code database.table}, each a plain identifier, so a name can never change the meaning of a statement. */
+    public static boolean isTableName(String table) {
+        return table != null && TABLE_NAME.matcher(table).matches();
+    }
+
+    private static String checkedName(String table) {
+        if (!isTableName(table)) {
+            throw new IllegalArgumentException("table name '" + table + "' must be database.table, letters, digits and '_' only");
+        }
+        return table;
+    }
+
+    private static String database(String table) {
+        return table.substring(0, table.indexOf('.'));
+    }
+
+    private static String hex(String token) {
+        if (!token.matches("[0-9a-f]+")) {
+            throw new IllegalArgumentException("a deduplication token is lowercase hex");
+        }
+        return token;
+    }
+}

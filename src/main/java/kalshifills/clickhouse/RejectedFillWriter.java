@@ -1,0 +1,73 @@
+package kalshifills.clickhouse;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import kalshifills.fill.RejectedFill;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps every rejected fill, with its reason and raw JSON, in the rejects table, and logs it as {@code fills_rejected}.
+ *
+ * <p>The API serves a bad fill again on every poll; it is stored and logged once. Its key is a hash of its raw JSON:
+ * remembered here for the life of the process, and the table's sorting key, so a restart's second copy collapses.
+ */
+public final class RejectedFillWriter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RejectedFillWriter.class);
+
+    private final DataSource dataSource;
+    private final ClickHouseSchema schema;
+    private final Clock clock;
+    private final RecentKeys storedKeys;
+
+    public RejectedFillWriter(DataSource dataSource, ClickHouseSchema schema, Clock clock, int rememberedKeys) {
+        this.dataSource = dataSource;
+        this.schema = schema;
+        this.clock = clock;
+        this.storedKeys = new RecentKeys(rememberedKeys);
+    }
+
+    public void store(List<RejectedFill> rejected) throws SQLException {
+        Map<String, RejectedFill> fresh = new LinkedHashMap<>();
+        for (RejectedFill fill : rejected) {
+            String key = DedupToken.of(List.of(fill.rawJson()));
+            if (!storedKeys.contains(key)) {
+                fresh.put(key, fill);
+            }
+        }
+        if (fresh.isEmpty()) {
+            return;
+        }
+        Instant receivedAt = clock.instant();
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement insert = connection.prepareStatement(schema.insertRejectsSql(DedupToken.of(fresh.keySet())))) {
+            for (Map.Entry<String, RejectedFill> entry : fresh.entrySet()) {
+                insert.setObject(1, receivedAt);
+                insert.setString(2, entry.getKey());
+                insert.setString(3, entry.getValue().fillId());
+                insert.setString(4, entry.getValue().reason());
+                insert.setString(5, entry.getValue().rawJson());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+        for (Map.Entry<String, RejectedFill> entry : fresh.entrySet()) {
+            storedKeys.add(entry.getKey());
+            LOG.atWarn().setMessage("fills_rejected")
+                    .addKeyValue("fill_id", entry.getValue().fillId())
+                    .addKeyValue("reason", entry.getValue().reason())
+                    .addKeyValue("table", schema.rejectsTable())
+                    .log();
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package kalshifills.fill;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Fix 1 of the specification: every fill gets an id, never a blank one.
+ *
+ * <p>The id is {@code fill_id}, else {@code trade_id}, else a synthetic id: the md5 of
+ * {@code order_id:side:count:price:ts} rendered the way the old Python ingester rendered it, so that both writers give
+ * the same fill the same id and never store it twice.
+ */
+public final class FillId {
+
+    private FillId() {
+    }
+
+    /** @throws FillRejectedException when the fill has no id and the fields a synthetic id is made of are not scalars */
+    public static String of(JsonNode fill) {
+        for (String field : new String[] {"fill_id", "trade_id"}) {
+            JsonNode given = fill.get(field);
+            if (isPresent(given)) {
+                return scalar(given, field);
+            }
+        }
+        return md5Hex(syntheticIdInput(fill));
+    }
+
+    /** The text the old ingester hashed: {@code order_id:side:count:price:ts}, each as Python's str() renders it. */
+    static String syntheticIdInput(JsonNode fill) {
+        JsonNode price = fill.has("yes_price") ? fill.get("yes_price")
+                : fill.has("no_price") ? fill.get("no_price")
+                : fill.path("price");
+        return String.join(":",
+                scalar(fill.get("order_id"), "order_id"),
+                scalar(fill.get("side"), "side"),
+                scalarOrZero(fill.get("count"), "count"),
+                price.isMissingNode() ? "0" : scalar(price, "price"),
+                scalarOrZero(fill.get("ts"), "ts"));
+    }
+
+    /** Python truthiness, except that a blank or whitespace-only string also counts as missing. */
+    private static boolean isPresent(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return false;
+        }
+        if (value.isTextual()) {
+            return !value.textValue().isBlank();
+        }
+        if (value.isBoolean()) {
+            return value.booleanValue();
+        }
+        if (value.isNumber()) {
+            return value.decimalValue().signum() != 0;
+        }
+        return !value.isEmpty();
+    }
+
+    private static String scalarOrZero(JsonNode value, String field) {
+        return value == null ? "0" : scalar(value, field);
+    }
+
+    private static String scalar(JsonNode value, String field) {
+        if (value != null && value.isContainerNode()) {
+            throw new FillRejectedException("'" + field + "' is a JSON " + value.getNodeType().name().toLowerCase()
+                    + "; a fill id can only come from a string or number");
+        }
+        return PythonStr.of(value);
+    }
+
+    private static String md5Hex(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK provides MD5", e);
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package kalshifills.fill;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Turns one fill as Kalshi sends it into the row we store, or a rejection naming what is wrong.
+ *
+ * <p>Reads the current schema ({@code count_fp}, {@code yes_price_dollars}/{@code no_price_dollars}, {@code outcome_side},
+ * {@code book_side}, {@code fee_cost}) and the fields Kalshi removed in 2026 ({@code count}, {@code yes_price}/{@code no_price}
+ * in cents, {@code price} in dollars, {@code side}, {@code action}), so fills recorded before and after the change both load.
+ * Unknown fields are ignored here and kept in the raw JSON.
+ */
+public final class FillNormalizer {
+
+    private static final int DECIMAL_PLACES = 6;
+    private static final int INTEGER_DIGITS = 12;
+    private static final Set<String> SIDES = Set.of("yes", "no");
+
+    /** Each fill of a page on its own: a bad fill is rejected, never the page. */
+    public NormalizedPage normalizePage(List<JsonNode> fills) {
+        List<NormalizedFill> accepted = new ArrayList<>(fills.size());
+        List<RejectedFill> rejected = new ArrayList<>();
+        for (JsonNode fill : fills) {
+            try {
+                accepted.add(normalize(fill));
+            } catch (FillRejectedException e) {
+                rejected.add(new RejectedFill(idIfAny(fill), e.getMessage(), fill.toString()));
+            }
+        }
+        return new NormalizedPage(accepted, rejected);
+    }
+
+    public NormalizedFill normalize(JsonNode fill) {
+        if (!fill.isObject()) {
+            throw new FillRejectedException("a fill must be a JSON object, got a JSON " + fill.getNodeType().name().toLowerCase());
+        }
+        String side = firstText(fill, "side", "outcome_side");
+        if (side == null || !SIDES.contains(side)) {
+            throw new FillRejectedException(side == null
+                    ? "the fill has no side: 'side' and 'outcome_side' are both missing"
+                    : "side is \"" + side + "\"; expected \"yes\" or \"no\"");
+        }
+        String action = orEmpty(text(fill, "action"));
+        Prices prices = prices(fill, side);
+        return new NormalizedFill(
+                FillId.of(fill),
+                orEmpty(text(fill, "trade_id")),
+                FillTime.of(fill),
+                required(firstText(fill, "ticker", "market_ticker"), "the fill has no market: 'ticker' and 'market_ticker' are both missing"),
+                orEmpty(text(fill, "order_id")),
+                orEmpty(text(fill, "client_order_id")),
+                side,
+                action,
+                outcomeSide(fill, side, action),
+                orEmpty(text(fill, "book_side")),
+                positive(count(fill)),
+                prices.yes(),
+                prices.no(),
+                firstDecimal(fill, BigDecimal.ZERO, "fee_cost"),
+                bool(fill, "is_taker"),
+                integer(fill, "subaccount_number"),
+                FillTime.optionalRfc3339(fill, "created_time"),
+                fill.toString());
+    }
+
+    private record Prices(BigDecimal yes, BigDecimal no) {
+    }
+
+    /** Dollars per contract on both sides; one side given is enough, as a yes and a no contract together pay one dollar. */
+    private static Prices prices(JsonNode fill, String side) {
+        BigDecimal yes = dollarsOrCents(fill, "yes_price_dollars", "yes_price");
+        BigDecimal no = dollarsOrCents(fill, "no_price_dollars", "no_price");
+        if (yes == null && no == null) {
+            BigDecimal sidePrice = decimal(fill, "price");
+            if (sidePrice == null) {
+                throw new FillRejectedException("the fill has no price: expected 'yes_price_dollars' or 'no_price_dollars'"
+                        + " (or the legacy 'yes_price', 'no_price', 'price')");
+            }
+            yes = "yes".equals(side) ? sidePrice : null;
+            no = "no".equals(side) ? sidePrice : null;
+        }
+        yes = yes != null ? yes : BigDecimal.ONE.subtract(no);
+        no = no != null ? no : BigDecimal.ONE.subtract(yes);
+        return new Prices(dollarsPerContract(yes, "yes price"), dollarsPerContract(no, "no price"));
+    }
+
+    private static BigDecimal dollarsOrCents(JsonNode fill, String dollarsField, String centsField) {
+        BigDecimal dollars = decimal(fill, dollarsField);
+        if (dollars != null) {
+            return dollars;
+        }
+        BigDecimal cents = decimal(fill, centsField);
+        if (cents == null) {
+            return null;
+        }
+        if (cents.stripTrailingZeros().scale() > 0) {
+            throw FillRejectedException.invalidField(centsField, fill.get(centsField), "whole cents (the legacy field was an integer)");
+        }
+        return cents.movePointLeft(2);
+    }
+
+    private static BigDecimal dollarsPerContract(BigDecimal price, String what) {
+        if (price.signum() < 0 || price.compareTo(BigDecimal.ONE) > 0) {
+            throw new FillRejectedException(what + " is " + price.toPlainString() + " dollars; expected 0 to 1");
+        }
+        return price;
+    }
+
+    private static BigDecimal count(JsonNode fill) {
+        BigDecimal count = firstDecimal(fill, null, "count_fp", "count");
+        if (count == null) {
+            throw new FillRejectedException("the fill has no count: 'count_fp' (or the legacy 'count') is missing");
+        }
+        return count;
+    }
+
+    private static BigDecimal positive(BigDecimal count) {
+        if (count.signum() <= 0) {
+            throw new FillRejectedException("count is " + count.toPlainString() + "; expected a positive number of contracts");
+        }
+        return count;
+    }
+
+    /** buy yes or sell no is a yes position, buy no or sell yes a no position; unknown when the API says neither. */
+    private static String outcomeSide(JsonNode fill, String side, String action) {
+        String given = text(fill, "outcome_side");
+        if (given != null) {
+            return given;
+        }
+        return switch (action) {
+            case "buy" -> side;
+            case "sell" -> "yes".equals(side) ? "no" : "yes";
+            default -> "";
+        };
+    }
+
+    private static BigDecimal firstDecimal(JsonNode fill, BigDecimal otherwise, String... fields) {
+        for (String field : fields) {
+            BigDecimal value = decimal(fill, field);
+            if (value != null) {
+                return value;
+            }
+        }
+        return otherwise;
+    }
+
+    /** A decimal from a JSON number or a numeric string; exact, and within what a Decimal(18, 6) column holds. */
+    private static BigDecimal decimal(JsonNode fill, String field) {
+        JsonNode value = fill.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        BigDecimal number = null;
+        if (value.isNumber()) {
+            number = value.decimalValue();
+        } else if (value.isTextual()) {
+            try {
+                number = new BigDecimal(value.textValue().trim());
+            } catch (NumberFormatException e) {
+                // reported below with the value
+            }
+        }
+        if (number == null) {
+            throw FillRejectedException.invalidField(field, value, "a decimal number such as \"0.4200\"");
+        }
+        BigDecimal exact = number.stripTrailingZeros();
+        if (exact.scale() > DECIMAL_PLACES || exact.precision() - exact.scale() > INTEGER_DIGITS) {
+            throw FillRejectedException.invalidField(field, value,
+                    "at most " + INTEGER_DIGITS + " digits before and " + DECIMAL_PLACES + " after the decimal point");
+        }
+        return number;
+    }
+
+    private static String firstText(JsonNode fill, String... fields) {
+        for (String field : fields) {
+            String value = text(fill, field);
+            if (value != null && !value.isBlank()) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    private static String text(JsonNode fill, String field) {
+        JsonNode value = fill.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw FillRejectedException.invalidField(field, value, "a string");
+        }
+        return value.textValue();
+    }
+
+    private static Boolean bool(JsonNode fill, String field) {
+        JsonNode value = fill.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isBoolean()) {
+            throw FillRejectedException.invalidField(field, value, "true or false");
+        }
+        return value.booleanValue();
+    }
+
+    private static Integer integer(JsonNode fill, String field) {
+        JsonNode value = fill.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            throw FillRejectedException.invalidField(field, value, "an integer");
+        }
+        return value.intValue();
+    }
+
+    private static String required(String value, String reasonWhenMissing) {
+        if (value == null) {
+            throw new FillRejectedException(reasonWhenMissing);
+        }
+        return value;
+    }
+
+    private static String orEmpty(String value) {
+        return value == null ? "" : value;
+    }
+
+    private static String idIfAny(JsonNode fill) {
+        try {
+            return fill.isObject() ? FillId.of(fill) : "";
+        } catch (FillRejectedException e) {
+            return "";
+        }
+    }
+}

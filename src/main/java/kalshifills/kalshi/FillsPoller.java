@@ -1,0 +1,131 @@
+package kalshifills.kalshi;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import kalshifills.fill.NormalizedPage;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One poll of {@code GET /portfolio/fills}, step by step as the route calls it: where to start, which page to ask for
+ * next, what a page holds, and the poll's events in the log.
+ *
+ * <p>A poll starts at the newest fill already stored, minus an overlap, so that a restart neither refetches all history
+ * nor misses a fill Kalshi reports late; the overlap's fills come back on every poll and the idempotent consumer drops
+ * them. It follows {@code cursor} to the last page, sending the filters again on every page since the cursor keeps none.
+ */
+public final class FillsPoller {
+
+    /** The exchange property holding the {@link FillsTick} of the poll in progress. */
+    public static final String TICK = "fillsTick";
+    private static final Logger LOG = LoggerFactory.getLogger(FillsPoller.class);
+
+    private final FillsQuery query;
+    private final Duration overlap;
+    private final Clock clock;
+
+    public FillsPoller(FillsQuery query, Duration overlap, Clock clock) {
+        this.query = query;
+        this.overlap = overlap;
+        this.clock = clock;
+    }
+
+    /** @param newestStoredMillis the newest stored fill time in epoch milliseconds, 0 or null when nothing is stored */
+    public void startTick(Exchange exchange, @Body Long newestStoredMillis) {
+        Long minTs = newestStoredMillis == null || newestStoredMillis <= 0 ? null
+                : Instant.ofEpochMilli(newestStoredMillis).minus(overlap).getEpochSecond();
+        exchange.setProperty(TICK, new FillsTick(clock.instant(), minTs));
+    }
+
+    public boolean hasNextPage(@ExchangeProperty(TICK) FillsTick tick) {
+        return tick.hasNextPage();
+    }
+
+    /** The query string of the next page: the filters again, and the cursor from the last page. */
+    public String nextPageQuery(@ExchangeProperty(TICK) FillsTick tick) {
+        StringBuilder params = new StringBuilder("limit=").append(query.pageLimit());
+        if (tick.minTs() != null) {
+            params.append("&min_ts=").append(tick.minTs());
+        }
+        if (query.subaccount() != null) {
+            params.append("&subaccount=").append(query.subaccount());
+        }
+        if (query.ticker() != null) {
+            params.append("&ticker=").append(URLEncoder.encode(query.ticker(), StandardCharsets.UTF_8));
+        }
+        if (tick.cursor() != null) {
+            params.append("&cursor=").append(URLEncoder.encode(tick.cursor(), StandardCharsets.UTF_8));
+        }
+        return params.toString();
+    }
+
+    /** @return the page's fills, each as Kalshi sent it */
+    public List<JsonNode> readPage(@Body JsonNode page, @ExchangeProperty(TICK) FillsTick tick) {
+        JsonNode fills = page == null ? null : page.get("fills");
+        if (fills == null || !fills.isArray()) {
+            throw new KalshiResponseException("the fills endpoint answered 200 without a 'fills' list: " + abbreviated(page));
+        }
+        JsonNode cursor = page.get("cursor");
+        if (cursor != null && !cursor.isNull() && !cursor.isTextual()) {
+            throw new KalshiResponseException("the fills endpoint answered with a cursor that is not a string: " + abbreviated(cursor));
+        }
+        tick.pageRead(cursor == null || cursor.isNull() ? "" : cursor.textValue(), fills.size());
+        List<JsonNode> list = new ArrayList<>(fills.size());
+        fills.forEach(list::add);
+        return list;
+    }
+
+    public NormalizedPage pageNormalized(@Body NormalizedPage page, @ExchangeProperty(TICK) FillsTick tick) {
+        tick.pageNormalized(page.accepted().size(), page.rejected().size(), page.accepted().isEmpty() ? null : page.accepted().get(0).ts());
+        return page;
+    }
+
+    public void newFill(@ExchangeProperty(TICK) FillsTick tick) {
+        tick.newFill();
+    }
+
+    public void endTick(@ExchangeProperty(TICK) FillsTick tick) {
+        Instant now = clock.instant();
+        LOG.atInfo().setMessage("fill_pipeline_stats")
+                .addKeyValue("first_fill_ts_iso", tick.firstFillTs() == null ? null : tick.firstFillTs().toString())
+                .addKeyValue("now_iso", now.toString())
+                .addKeyValue("ts_age_sec", tick.firstFillTs() == null ? null : Duration.between(tick.firstFillTs(), now).toSeconds())
+                .addKeyValue("min_ts", tick.minTs())
+                .addKeyValue("pages", tick.pages())
+                .addKeyValue("fetched", tick.fetched())
+                .addKeyValue("rejected", tick.rejected())
+                .addKeyValue("elapsed_ms", Duration.between(tick.startedAt(), now).toMillis())
+                .log();
+        LOG.atInfo().setMessage("fills_deduped")
+                .addKeyValue("total_rows", tick.accepted())
+                .addKeyValue("new_rows", tick.newFills())
+                .addKeyValue("duplicates_filtered", tick.accepted() - tick.newFills())
+                .log();
+    }
+
+    /** A poll that failed: one line saying why. Fills fetched before the failure are already on their way to ClickHouse. */
+    public void failTick(Exchange exchange) {
+        FillsTick tick = exchange.getProperty(TICK, FillsTick.class);
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        LOG.atWarn().setMessage("fills_poll_failed")
+                .addKeyValue("reason", cause == null ? "unknown" : cause.getClass().getSimpleName() + ": " + cause.getMessage())
+                .addKeyValue("pages", tick == null ? 0 : tick.pages())
+                .addKeyValue("fetched", tick == null ? 0 : tick.fetched())
+                .log();
+    }
+
+    private static String abbreviated(JsonNode node) {
+        String json = String.valueOf(node);
+        return json.length() <= 200 ? json : json.substring(0, 200) + "...";
+    }
+}

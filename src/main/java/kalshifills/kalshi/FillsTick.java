@@ -1,0 +1,89 @@
+package kalshifills.kalshi;
+
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+
+/** What one poll has done so far: where it started, which page it is on, and the counts its log events report. */
+public final class FillsTick {
+
+    private final Instant startedAt;
+    private final Long minTs;
+    private final Set<String> cursorsSeen = new HashSet<>();
+    private String cursor;
+    private int pages;
+    private int fetched;
+    private int accepted;
+    private int rejected;
+    private int newFills;
+    private Instant firstFillTs;
+
+    FillsTick(Instant startedAt, Long minTs) {
+        this.startedAt = startedAt;
+        this.minTs = minTs;
+    }
+
+    /** Before the first page, or while the last page gave a cursor. */
+    boolean hasNextPage() {
+        return pages == 0 || !cursor.isEmpty();
+    }
+
+    /** @throws KalshiResponseException when Kalshi hands back a cursor it already gave in this poll, which would loop forever */
+    void pageRead(String nextCursor, int fills) {
+        if (!nextCursor.isEmpty() && !cursorsSeen.add(nextCursor)) {
+            throw new KalshiResponseException("the fills endpoint returned the cursor of an earlier page again after " + (pages + 1)
+                    + " pages; stopping this poll instead of looping");
+        }
+        cursor = nextCursor;
+        pages++;
+        fetched += fills;
+    }
+
+    void pageNormalized(int acceptedFills, int rejectedFills, Instant firstAcceptedTs) {
+        accepted += acceptedFills;
+        rejected += rejectedFills;
+        if (firstFillTs == null) {
+            firstFillTs = firstAcceptedTs;
+        }
+    }
+
+    void newFill() {
+        newFills++;
+    }
+
+    Instant startedAt() {
+        return startedAt;
+    }
+
+    Long minTs() {
+        return minTs;
+    }
+
+    String cursor() {
+        return cursor;
+    }
+
+    int pages() {
+        return pages;
+    }
+
+    int fetched() {
+        return fetched;
+    }
+
+    int accepted() {
+        return accepted;
+    }
+
+    int rejected() {
+        return rejected;
+    }
+
+    int newFills() {
+        return newFills;
+    }
+
+    Instant firstFillTs() {
+        return firstFillTs;
+    }
+}

@@ -1,0 +1,197 @@
+package kalshifills.clickhouse;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import kalshifills.fill.FillNormalizer;
+import kalshifills.fill.NormalizedFill;
+import kalshifills.fill.NormalizedPage;
+import kalshifills.fill.RejectedFill;
+import kalshifills.kalshi.KalshiJson;
+import kalshifills.testing.CapturedLogs;
+import kalshifills.testing.LocalClickHouse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The schema, the batch insert, the rejects and the stored-id lookup against a real ClickHouse server. */
+class ClickHouseStorageIT {
+
+    private static final ObjectMapper JSON = KalshiJson.objectMapper();
+
+    private final LocalClickHouse clickHouse = LocalClickHouse.shared();
+    private final String database = clickHouse.newDatabase();
+    private final ClickHouseSchema schema = new ClickHouseSchema(database + ".mm_fills", database + ".mm_fills_rejected", 100);
+    private HikariDataSource dataSource;
+    private ClickHouseIdempotentRepository repository;
+    private FillBatchWriter writer;
+
+    @BeforeEach
+    void createTables() throws Exception {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(clickHouse.jdbcUrl());
+        config.setUsername("default");
+        dataSource = new HikariDataSource(config);
+        schema.createIfAbsent(dataSource);
+        repository = new ClickHouseIdempotentRepository(new FillsTableLookup(dataSource, schema), 1000, 100_000);
+        writer = new FillBatchWriter(dataSource, schema, repository, "it-instance", "it-version");
+    }
+
+    @AfterEach
+    void close() {
+        dataSource.close();
+    }
+
+    private static NormalizedFill fill(String json) throws Exception {
+        return new FillNormalizer().normalize(JSON.readTree(json));
+    }
+
+    private static List<NormalizedFill> fills(int count) throws Exception {
+        List<NormalizedFill> fills = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            fills.add(fill("{\"fill_id\":\"fill-" + i + "\",\"ticker\":\"T\",\"side\":\"yes\",\"count_fp\":\"1\",\"yes_price_dollars\":\"0.5\",\"ts\":"
+                    + (1795521600 + i) + "}"));
+        }
+        return fills;
+    }
+
+    private long count(String table) {
+        return clickHouse.queryLong("SELECT count() FROM " + table);
+    }
+
+    @Test
+    void a_retried_batch_is_dropped_by_the_server_whatever_the_order_of_its_fills() throws Exception {
+        List<NormalizedFill> batch = fills(50);
+        writer.insert(batch);
+        List<NormalizedFill> reordered = new ArrayList<>(batch);
+        Collections.reverse(reordered);
+
+        writer.insert(batch);
+        writer.insert(reordered);
+
+        assertThat(count(schema.fillsTable())).isEqualTo(50);
+        writer.insert(fills(51));
+        assertThat(count(schema.fillsTable())).as("a different batch is a different token").isEqualTo(101);
+        assertThat(clickHouse.queryLong("SELECT count() FROM " + schema.fillsTable() + " FINAL")).isEqualTo(51);
+    }
+
+    @Test
+    void money_counts_and_times_are_stored_exactly_with_the_old_writers_columns_filled() throws Exception {
+        writer.insert(List.of(fill("""
+                {"fill_id": "exact", "trade_id": "exact", "order_id": "o-1", "ticker": "KXHIGHNY-26AUG18-B85.5", "side": "no",
+                 "action": "buy", "outcome_side": "no", "book_side": "ask", "count_fp": "0.10", "yes_price_dollars": "0.123456",
+                 "no_price_dollars": "0.876544", "fee_cost": "0.000001", "is_taker": false, "subaccount_number": 7,
+                 "created_time": "2026-08-18T14:03:27.250Z", "ts": 1787061807123}""")));
+
+        List<Object> row = clickHouse.rows("""
+                SELECT toString(count_fp), toString(yes_price_dollars), toString(no_price_dollars), toString(fee_cost),
+                       toUnixTimestamp64Milli(ts), toUnixTimestamp64Milli(created_time), is_taker, subaccount,
+                       price, price_cents, size, side, outcome_side, book_side, action, exchange_order_id, market_ticker,
+                       engine_instance_id, engine_version, toString(decision_id), JSONExtractString(raw_json, 'fill_id')
+                FROM %s""".formatted(schema.fillsTable())).get(0);
+
+        assertThat(row).containsExactly("0.1", "0.123456", "0.876544", "0.000001", 1787061807123L, 1787061807250L, false, 7,
+                0.876544, 88, 0.1, "no", "no", "ask", "buy", "o-1", "KXHIGHNY-26AUG18-B85.5", "it-instance", "it-version",
+                "00000000-0000-0000-0000-000000000000", "exact");
+    }
+
+    @Test
+    void ids_are_bound_never_spliced_into_sql() throws Exception {
+        String hostile = "x'); DROP TABLE " + schema.fillsTable() + "; --";
+        writer.insert(List.of(fill("{\"fill_id\":\"" + hostile.replace("\"", "\\\"") + "\",\"ticker\":\"T\",\"side\":\"yes\","
+                + "\"count_fp\":\"1\",\"yes_price_dollars\":\"0.5\",\"ts\":1795521600}")));
+
+        assertThat(new FillsTableLookup(dataSource, schema).storedAmong(List.of(hostile, "absent"))).containsExactly(hostile);
+        assertThat(count(schema.fillsTable())).isEqualTo(1);
+    }
+
+    @Test
+    void a_page_costs_one_lookup_per_chunk_and_none_once_its_fills_are_known() throws Exception {
+        ClickHouseIdempotentRepository chunked = new ClickHouseIdempotentRepository(new FillsTableLookup(dataSource, schema), 1000, 100_000);
+        List<NormalizedFill> page = fills(2500);
+        writer.insert(page.subList(0, 100));
+
+        chunked.checkPage(new NormalizedPage(page, List.of()));
+
+        assertThat(chunked.getLookups()).isEqualTo(3);
+        assertThat(page).filteredOn(f -> chunked.add(f.fillId())).hasSize(2400);
+        assertThat(chunked.getLookups()).as("add() answered from memory").isEqualTo(3);
+        chunked.checkPage(new NormalizedPage(page, List.of()));
+        assertThat(chunked.getLookups()).as("all known: stored or in flight").isEqualTo(3);
+    }
+
+    @Test
+    void a_fill_is_done_only_once_its_batch_is_stored() throws Exception {
+        NormalizedFill fill = fills(1).get(0);
+        repository.checkPage(new NormalizedPage(List.of(fill), List.of()));
+
+        assertThat(repository.add(fill.fillId())).isTrue();
+        assertThat(repository.confirm(fill.fillId())).isTrue();
+        assertThat(repository.add(fill.fillId())).as("in flight").isFalse();
+        repository.releaseBatch(List.of(fill), new IllegalStateException("insert failed"));
+        assertThat(repository.contains(fill.fillId())).as("released after a failed insert").isFalse();
+        assertThat(repository.add(fill.fillId())).isTrue();
+        writer.insert(List.of(fill));
+        assertThat(repository.getInFlight()).isZero();
+
+        ClickHouseIdempotentRepository restarted = new ClickHouseIdempotentRepository(new FillsTableLookup(dataSource, schema), 1000, 100_000);
+        restarted.checkPage(new NormalizedPage(List.of(fill), List.of()));
+        assertThat(restarted.add(fill.fillId())).as("stored in ClickHouse, seen by a new process").isFalse();
+    }
+
+    @Test
+    void a_rejected_fill_is_stored_once_with_its_reason_however_often_it_comes() throws Exception {
+        RejectedFillWriter rejects = new RejectedFillWriter(dataSource, schema, Clock.systemUTC(), 1000);
+        List<JsonNode> page = List.of(JSON.readTree("{\"fill_id\":\"bad\",\"ticker\":\"T\",\"side\":\"yes\",\"count_fp\":\"-1\","
+                + "\"yes_price_dollars\":\"0.5\",\"ts\":1795521600}"));
+        List<RejectedFill> rejected = new FillNormalizer().normalizePage(page).rejected();
+
+        try (CapturedLogs logs = CapturedLogs.capture()) {
+            rejects.store(rejected);
+            rejects.store(rejected);
+
+            assertThat(logs.events("fills_rejected")).singleElement().satisfies(e -> assertThat(e)
+                    .containsEntry("fill_id", "bad").containsEntry("reason", "count is -1; expected a positive number of contracts"));
+        }
+        new RejectedFillWriter(dataSource, schema, Clock.systemUTC(), 1000).store(rejected);
+        assertThat(clickHouse.rows("SELECT fill_id, reason, raw_json FROM " + schema.rejectsTable() + " FINAL")).singleElement()
+                .satisfies(row -> assertThat(row).containsExactly("bad", "count is -1; expected a positive number of contracts",
+                        rejected.get(0).rawJson()));
+    }
+
+    @Test
+    void a_table_left_by_the_old_writer_stops_start_up_saying_what_to_do() {
+        String legacy = database + ".legacy_fills";
+        clickHouse.execute("""
+                CREATE TABLE %s (ts DateTime64(3,'UTC'), engine_instance_id String, engine_version String, market_ticker String,
+                  exchange_order_id String, client_order_id String, side LowCardinality(String), price Float64, price_cents UInt16,
+                  size Float64, fee Float64, decision_id UUID, fill_id String, raw_json String
+                ) ENGINE = MergeTree() PARTITION BY toDate(ts) ORDER BY (market_ticker, ts)""".formatted(legacy));
+
+        assertThatThrownBy(() -> new ClickHouseSchema(legacy, database + ".mm_fills_rejected", 100).createIfAbsent(dataSource))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith(legacy + " exists as a MergeTree without the columns [action, book_side, count_fp,")
+                .hasMessageEndingWith("Point clickhouse.fills-table at a new table, or rename the old one away first.");
+    }
+
+    @Test
+    void creating_the_tables_twice_changes_nothing() throws Exception {
+        writer.insert(fills(3));
+        schema.createIfAbsent(dataSource);
+        assertThat(count(schema.fillsTable())).isEqualTo(3);
+        assertThat(clickHouse.rows("SELECT engine FROM system.tables WHERE database = '" + database + "' ORDER BY name"))
+                .extracting(row -> row.get(0)).containsOnly("ReplacingMergeTree");
+        assertThat(Set.copyOf(clickHouse.rows("SELECT name FROM system.tables WHERE database = '" + database + "'")))
+                .hasSize(2);
+    }
+}

@@ -1,0 +1,75 @@
+package kalshifills.fill;
+
+import java.time.Instant;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import kalshifills.kalshi.KalshiJson;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class FillTimeTest {
+
+    private static final ObjectMapper JSON = KalshiJson.objectMapper();
+
+    private static Instant timeOf(String fillJson) throws Exception {
+        return FillTime.of(JSON.readTree(fillJson));
+    }
+
+    @Test
+    void ts_in_seconds_is_the_fills_time() throws Exception {
+        assertThat(timeOf("{\"ts\":1768175532}")).isEqualTo(Instant.parse("2026-01-11T23:52:12Z"));
+    }
+
+    @Test
+    void ts_above_1e11_is_milliseconds() throws Exception {
+        assertThat(timeOf("{\"ts\":1768175532123}")).isEqualTo(Instant.parse("2026-01-11T23:52:12.123Z"));
+        assertThat(timeOf("{\"ts\":100000000000}")).isEqualTo(Instant.ofEpochSecond(100_000_000_000L));
+        assertThat(timeOf("{\"ts\":100000000001}")).isEqualTo(Instant.ofEpochMilli(100_000_000_001L));
+    }
+
+    @Test
+    void fractional_seconds_are_kept_to_the_millisecond() throws Exception {
+        assertThat(timeOf("{\"ts\":1768175534.5}")).isEqualTo(Instant.parse("2026-01-11T23:52:14.500Z"));
+        assertThat(timeOf("{\"ts\":\"1768175534.1239\"}")).isEqualTo(Instant.parse("2026-01-11T23:52:14.123Z"));
+    }
+
+    @Test
+    void created_time_is_used_when_ts_is_missing_null_or_zero() throws Exception {
+        Instant created = Instant.parse("2026-08-18T14:03:27.250Z");
+        assertThat(timeOf("{\"created_time\":\"2026-08-18T14:03:27.25Z\"}")).isEqualTo(created);
+        assertThat(timeOf("{\"ts\":null,\"created_time\":\"2026-08-18T14:03:27.25Z\"}")).isEqualTo(created);
+        assertThat(timeOf("{\"ts\":0,\"created_time\":\"2026-08-18T16:03:27.25+02:00\"}")).isEqualTo(created);
+    }
+
+    @Test
+    void ts_wins_over_created_time() throws Exception {
+        assertThat(timeOf("{\"ts\":1787061807,\"created_time\":\"2020-01-01T00:00:00Z\"}")).isEqualTo(Instant.ofEpochSecond(1787061807));
+    }
+
+    @Test
+    void a_fill_without_a_time_is_rejected_never_stamped_with_now() {
+        assertThatThrownBy(() -> timeOf("{\"fill_id\":\"f\"}"))
+                .isInstanceOf(FillRejectedException.class)
+                .hasMessage("the fill has no time: 'ts' and 'created_time' are both missing, null or zero");
+        assertThatThrownBy(() -> timeOf("{\"ts\":0}")).isInstanceOf(FillRejectedException.class);
+    }
+
+    @Test
+    void an_unreadable_time_is_rejected_naming_the_field_and_value() {
+        assertThatThrownBy(() -> timeOf("{\"ts\":\"soon\"}"))
+                .isInstanceOf(FillRejectedException.class)
+                .hasMessage("'ts' is \"soon\"; expected Unix time in seconds or milliseconds");
+        assertThatThrownBy(() -> timeOf("{\"ts\":-5}")).hasMessageStartingWith("'ts' is -5;");
+        assertThatThrownBy(() -> timeOf("{\"created_time\":\"yesterday\"}"))
+                .hasMessageStartingWith("'created_time' is \"yesterday\"; expected an RFC 3339 date-time");
+    }
+
+    @Test
+    void a_long_value_is_shortened_in_the_reason() {
+        JsonNode fill = JSON.createObjectNode().put("ts", "x".repeat(10_000));
+        assertThatThrownBy(() -> FillTime.of(fill)).satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(150));
+    }
+}

@@ -1,0 +1,132 @@
+package kalshifills.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real ClickHouse server the integration tests talk to.
+ *
+ * <p>{@link #shared()} is one server for the whole test run: the one {@code TEST_CLICKHOUSE_URL} names (as {@code .ci/run}
+ * sets it), or else one this class starts with {@code scripts/clickhouse.sh} and stops when the JVM exits. Each test
+ * works in a database of its own ({@link #newDatabase()}), so tests never see each other's rows.
+ */
+public final class LocalClickHouse {
+
+    private static LocalClickHouse shared;
+
+    private final String jdbcUrl;
+    private final Path dir;
+    private final int port;
+
+    private LocalClickHouse(String jdbcUrl, Path dir, int port) {
+        this.jdbcUrl = jdbcUrl;
+        this.dir = dir;
+        this.port = port;
+    }
+
+    public static synchronized LocalClickHouse shared() {
+        if (shared == null) {
+            String external = System.getenv("TEST_CLICKHOUSE_URL");
+            if (external != null && !external.isBlank()) {
+                shared = new LocalClickHouse(external, null, 0);
+            } else {
+                LocalClickHouse started = start(Path.of("target", "clickhouse-it"), freePort());
+                Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "clickhouse-it-stop"));
+                shared = started;
+            }
+        }
+        return shared;
+    }
+
+    /** Starts a server of its own under {@code dir}, for a test that stops or kills it. */
+    public static LocalClickHouse start(Path dir, int port) {
+        LocalClickHouse server = new LocalClickHouse("jdbc:clickhouse://127.0.0.1:" + port, dir.toAbsolutePath(), port);
+        server.script("start", dir.toAbsolutePath().toString(), Integer.toString(port));
+        return server;
+    }
+
+    public void stop() {
+        if (dir != null) {
+            script("stop", dir.toString());
+        }
+    }
+
+    public String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    /** A new, empty database name for one test. */
+    public String newDatabase() {
+        return "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    }
+
+    public long queryLong(String sql) {
+        return ((Number) rows(sql).get(0).get(0)).longValue();
+    }
+
+    public List<List<Object>> rows(String sql) {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, "default", "");
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(sql)) {
+            List<List<Object>> result = new ArrayList<>();
+            int columns = rows.getMetaData().getColumnCount();
+            while (rows.next()) {
+                List<Object> row = new ArrayList<>(columns);
+                for (int i = 1; i <= columns; i++) {
+                    row.add(rows.getObject(i));
+                }
+                result.add(row);
+            }
+            return result;
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void execute(String sql) {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, "default", "");
+                Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port", e);
+        }
+    }
+
+    private void script(String... args) {
+        List<String> command = new ArrayList<>(List.of("scripts/clickhouse.sh"));
+        command.addAll(List.of(args));
+        try {
+            Files.createDirectories(Path.of("target"));
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of("target", "clickhouse-script.log").toFile()))
+                    .start();
+            if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed; see target/clickhouse-script.log");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(String.join(" ", command) + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(String.join(" ", command) + " was interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package kalshifills.testing;
+
+import java.util.Map;
+import java.util.Properties;
+
+import kalshifills.app.Application;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.main.Main;
+
+/**
+ * The service started in-process exactly as {@link Application} starts it, with the given settings on top of
+ * application.properties, and with its quartz trigger replaced by {@code direct:tick} so a test drives the ticks.
+ */
+public final class RunningIngester implements AutoCloseable {
+
+    private final Main main;
+    private final ProducerTemplate ticks;
+
+    private RunningIngester(Main main) {
+        this.main = main;
+        this.ticks = main.getCamelContext().createProducerTemplate();
+    }
+
+    public static RunningIngester start(Map<String, String> settings) throws Exception {
+        Main main = Application.newMain();
+        Properties overrides = new Properties();
+        // The quartz route starts before it is advised: a cron that never fires keeps every tick the test's own.
+        overrides.put("fills.poll.cron", "0 0 0 1 1 ? 2099");
+        overrides.putAll(settings);
+        main.setOverrideProperties(overrides);
+        main.start();
+        AdviceWith.adviceWith(main.getCamelContext(), "fills-poll", route -> route.replaceFromWith("direct:tick"));
+        return new RunningIngester(main);
+    }
+
+    /** One poll, start to end, in the calling thread. */
+    public void tick() {
+        ticks.sendBody("direct:tick", null);
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    @Override
+    public void close() throws Exception {
+        ticks.close();
+        main.stop();
+    }
+}
