@@ -58,7 +58,7 @@ public final class IngesterConfiguration implements CamelConfiguration {
         registry.bind("kalshiRequestSigner", signer);
         registry.bind("kalshiObjectMapper", KalshiJson.objectMapper());
         registry.bind("fillsPoller", new FillsPoller(query, settings.seconds("fills.poll.overlap-seconds", 0, 30 * 24 * 3600), clock));
-        registry.bind("fillNormalizer", new FillNormalizer());
+        registry.bind("fillNormalizer", new FillNormalizer(clock));
         registry.bind("clickHouseDataSource", dataSource);
         registry.bind("clickHouseSchema", schema);
         registry.bind("storedFillIds", storedFillIds);

@@ -1,7 +1,7 @@
 package kalshifills.fill;
 
 import java.math.BigDecimal;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -17,6 +17,12 @@ import com.fasterxml.jackson.databind.JsonNode;
  * Unknown fields are ignored here and kept in the raw JSON.
  */
 public final class FillNormalizer {
+
+    private final Clock clock;
+
+    public FillNormalizer(Clock clock) {
+        this.clock = clock;
+    }
 
     private static final int DECIMAL_PLACES = 6;
     private static final int INTEGER_DIGITS = 12;
@@ -51,7 +57,7 @@ public final class FillNormalizer {
         return new NormalizedFill(
                 FillId.of(fill),
                 orEmpty(text(fill, "trade_id")),
-                FillTime.of(fill),
+                FillTime.of(fill, clock.instant()),
                 required(firstText(fill, "ticker", "market_ticker"), "the fill has no market: 'ticker' and 'market_ticker' are both missing"),
                 orEmpty(text(fill, "order_id")),
                 orEmpty(text(fill, "client_order_id")),

@@ -1,6 +1,7 @@
 package kalshifills.fill;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -12,30 +13,45 @@ import com.fasterxml.jackson.databind.JsonNode;
  *
  * <p>The time is {@code ts} (Unix seconds, or milliseconds when above 1e11 as the old ingester decided), else
  * {@code created_time} (RFC 3339). A fill with neither is rejected rather than stamped with the current time.
- * Times are kept to the millisecond, the precision of the {@code ts} column.
+ * Times are kept to the millisecond, the precision of the {@code ts} column. A time before 2020 (before Kalshi traded) or
+ * more than a day ahead of this machine's clock is rejected: stored, it would move the poll window off the real fills.
  */
 public final class FillTime {
 
     private static final BigDecimal MILLISECONDS_ABOVE = new BigDecimal("1e11");
     private static final BigDecimal THOUSAND = BigDecimal.valueOf(1000);
+    private static final Instant EARLIEST = Instant.parse("2020-01-01T00:00:00Z");
+    private static final Duration MAX_AHEAD = Duration.ofDays(1);
 
     private FillTime() {
     }
 
-    public static Instant of(JsonNode fill) {
+    /** @param now this machine's clock, to refuse times far in the future */
+    public static Instant of(JsonNode fill, Instant now) {
         JsonNode ts = fill.get("ts");
         if (ts != null && !ts.isNull()) {
             BigDecimal value = unixTime(ts);
             if (value.signum() > 0) {
                 BigDecimal millis = value.compareTo(MILLISECONDS_ABOVE) > 0 ? value : value.multiply(THOUSAND);
-                return Instant.ofEpochMilli(millis.longValue());
+                return plausible("ts", Instant.ofEpochMilli(millis.longValue()), now);
             }
         }
         JsonNode created = fill.get("created_time");
         if (created != null && !created.isNull() && !(created.isTextual() && created.textValue().isBlank())) {
-            return rfc3339("created_time", created);
+            return plausible("created_time", rfc3339("created_time", created), now);
         }
         throw new FillRejectedException("the fill has no time: 'ts' and 'created_time' are both missing, null or zero");
+    }
+
+    private static Instant plausible(String field, Instant time, Instant now) {
+        if (time.isBefore(EARLIEST)) {
+            throw new FillRejectedException(field + " is " + time + ", before 2020; expected the time Kalshi filled the order");
+        }
+        if (time.isAfter(now.plus(MAX_AHEAD))) {
+            throw new FillRejectedException(field + " is " + time + ", more than a day ahead of this machine's clock (" + now
+                    + "); expected the time Kalshi filled the order");
+        }
+        return time;
     }
 
     /** An optional RFC 3339 field such as {@code created_time}: null when absent. */

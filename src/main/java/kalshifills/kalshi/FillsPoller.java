@@ -40,11 +40,19 @@ public final class FillsPoller {
         this.clock = clock;
     }
 
-    /** @param newestStoredMillis the newest stored fill time in epoch milliseconds, 0 or null when nothing is stored */
+    /**
+     * @param newestStoredMillis the newest stored fill time in epoch milliseconds, 0 or null when nothing is stored; a time
+     *                           ahead of the clock (a row some other writer stamped wrongly) counts as now
+     */
     public void startTick(Exchange exchange, @Body Long newestStoredMillis) {
+        Instant now = clock.instant();
         Long minTs = newestStoredMillis == null || newestStoredMillis <= 0 ? null
-                : Instant.ofEpochMilli(newestStoredMillis).minus(overlap).getEpochSecond();
-        exchange.setProperty(TICK, new FillsTick(clock.instant(), minTs));
+                : min(Instant.ofEpochMilli(newestStoredMillis), now).minus(overlap).getEpochSecond();
+        exchange.setProperty(TICK, new FillsTick(now, minTs));
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 
     public boolean hasNextPage(@ExchangeProperty(TICK) FillsTick tick) {

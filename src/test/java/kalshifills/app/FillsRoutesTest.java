@@ -79,7 +79,7 @@ class FillsRoutesTest extends CamelTestSupport {
     @Override
     protected void bindToRegistry(Registry registry) {
         registry.bind("fillsPoller", new FillsPoller(new FillsQuery(1000, null, null), Duration.ofHours(1), Clock.systemUTC()));
-        registry.bind("fillNormalizer", new FillNormalizer());
+        registry.bind("fillNormalizer", new FillNormalizer(Clock.systemUTC()));
         registry.bind("kalshiObjectMapper", KalshiJson.objectMapper());
         registry.bind("clickHouseSchema", new ClickHouseSchema("kalshi.mm_fills", "kalshi.mm_fills_rejected", 1000));
         registry.bind("storedFillIds", new ClickHouseIdempotentRepository(ids -> {

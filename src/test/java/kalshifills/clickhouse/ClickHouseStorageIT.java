@@ -53,7 +53,7 @@ class ClickHouseStorageIT {
     }
 
     private static NormalizedFill fill(String json) throws Exception {
-        return new FillNormalizer().normalize(JSON.readTree(json));
+        return new FillNormalizer(Clock.systemUTC()).normalize(JSON.readTree(json));
     }
 
     private static List<NormalizedFill> fills(int count) throws Exception {
@@ -154,7 +154,7 @@ class ClickHouseStorageIT {
         RejectedFillWriter rejects = new RejectedFillWriter(dataSource, schema, Clock.systemUTC(), 1000);
         List<JsonNode> page = List.of(JSON.readTree("{\"fill_id\":\"bad\",\"ticker\":\"T\",\"side\":\"yes\",\"count_fp\":\"-1\","
                 + "\"yes_price_dollars\":\"0.5\",\"ts\":1795521600}"));
-        List<RejectedFill> rejected = new FillNormalizer().normalizePage(page).rejected();
+        List<RejectedFill> rejected = new FillNormalizer(Clock.systemUTC()).normalizePage(page).rejected();
 
         try (CapturedLogs logs = CapturedLogs.capture()) {
             rejects.store(rejected);

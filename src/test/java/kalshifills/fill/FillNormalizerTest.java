@@ -1,7 +1,9 @@
 package kalshifills.fill;
 
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class FillNormalizerTest {
 
     private static final ObjectMapper JSON = KalshiJson.objectMapper();
-    private final FillNormalizer normalizer = new FillNormalizer();
+    private final FillNormalizer normalizer = new FillNormalizer(Clock.fixed(Instant.parse("2026-11-24T12:00:00Z"), ZoneOffset.UTC));
 
     /** The example fill of Kalshi's current schema, from the reference notes. */
     private static final String CURRENT_SCHEMA_FILL = """

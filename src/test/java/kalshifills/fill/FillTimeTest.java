@@ -1,5 +1,6 @@
 package kalshifills.fill;
 
+import java.time.Duration;
 import java.time.Instant;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,8 +15,10 @@ class FillTimeTest {
 
     private static final ObjectMapper JSON = KalshiJson.objectMapper();
 
+    private static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
+
     private static Instant timeOf(String fillJson) throws Exception {
-        return FillTime.of(JSON.readTree(fillJson));
+        return FillTime.of(JSON.readTree(fillJson), NOW);
     }
 
     @Test
@@ -26,8 +29,11 @@ class FillTimeTest {
     @Test
     void ts_above_1e11_is_milliseconds() throws Exception {
         assertThat(timeOf("{\"ts\":1768175532123}")).isEqualTo(Instant.parse("2026-01-11T23:52:12.123Z"));
-        assertThat(timeOf("{\"ts\":100000000000}")).isEqualTo(Instant.ofEpochSecond(100_000_000_000L));
-        assertThat(timeOf("{\"ts\":100000000001}")).isEqualTo(Instant.ofEpochMilli(100_000_000_001L));
+        assertThat(timeOf("{\"ts\":1768175532000.9}")).isEqualTo(Instant.parse("2026-01-11T23:52:12Z"));
+        assertThatThrownBy(() -> timeOf("{\"ts\":100000000000}")).as("1e11 is seconds: year 5138")
+                .hasMessageContaining("more than a day ahead");
+        assertThatThrownBy(() -> timeOf("{\"ts\":100000000001}")).as("above 1e11 is milliseconds: 1973")
+                .hasMessage("ts is 1973-03-03T09:46:40.001Z, before 2020; expected the time Kalshi filled the order");
     }
 
     @Test
@@ -68,8 +74,18 @@ class FillTimeTest {
     }
 
     @Test
+    void a_time_that_would_move_the_poll_window_off_the_real_fills_is_rejected() throws Exception {
+        assertThat(timeOf("{\"ts\":" + NOW.plus(Duration.ofHours(23)).getEpochSecond() + "}")).isEqualTo(NOW.plus(Duration.ofHours(23)));
+        assertThatThrownBy(() -> timeOf("{\"ts\":" + NOW.plus(Duration.ofHours(25)).getEpochSecond() + "}"))
+                .hasMessage("ts is 2026-11-25T13:00:00Z, more than a day ahead of this machine's clock (2026-11-24T12:00:00Z);"
+                        + " expected the time Kalshi filled the order");
+        assertThatThrownBy(() -> timeOf("{\"created_time\":\"2019-12-31T23:59:59Z\"}"))
+                .hasMessage("created_time is 2019-12-31T23:59:59Z, before 2020; expected the time Kalshi filled the order");
+    }
+
+    @Test
     void a_long_value_is_shortened_in_the_reason() {
         JsonNode fill = JSON.createObjectNode().put("ts", "x".repeat(10_000));
-        assertThatThrownBy(() -> FillTime.of(fill)).satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(150));
+        assertThatThrownBy(() -> FillTime.of(fill, NOW)).satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(150));
     }
 }

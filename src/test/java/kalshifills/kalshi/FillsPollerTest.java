@@ -47,14 +47,22 @@ class FillsPollerTest {
     }
 
     @Test
+    void a_stored_time_ahead_of_the_clock_cannot_move_the_window_past_now() {
+        FillsTick tick = startTick(poller, Instant.parse("2099-01-01T00:00:00Z").toEpochMilli());
+
+        assertThat(tick.minTs()).isEqualTo(Instant.parse("2026-11-24T11:00:00Z").getEpochSecond());
+    }
+
+    @Test
     void every_page_repeats_the_filters_and_passes_the_cursor_back() throws Exception {
-        FillsPoller filtered = new FillsPoller(new FillsQuery(50, 3, "KX HIGH&NY"), Duration.ZERO, Clock.systemUTC());
-        FillsTick tick = startTick(filtered, 1_795_867_200_000L);
+        FillsPoller filtered = new FillsPoller(new FillsQuery(50, 3, "KX HIGH&NY"), Duration.ZERO,
+                Clock.fixed(Instant.parse("2026-11-24T12:00:00Z"), ZoneOffset.UTC));
+        FillsTick tick = startTick(filtered, Instant.parse("2026-11-24T11:50:00Z").toEpochMilli());
 
         filtered.readPage(JSON.readTree("{\"fills\":[{},{}],\"cursor\":\"c/1=\"}"), tick);
 
         assertThat(filtered.hasNextPage(tick)).isTrue();
-        assertThat(filtered.nextPageQuery(tick)).isEqualTo("limit=50&min_ts=1795867200&subaccount=3&ticker=KX+HIGH%26NY&cursor=c%2F1%3D");
+        assertThat(filtered.nextPageQuery(tick)).isEqualTo("limit=50&min_ts=1795521000&subaccount=3&ticker=KX+HIGH%26NY&cursor=c%2F1%3D");
         filtered.readPage(JSON.readTree("{\"fills\":[{}],\"cursor\":\"\"}"), tick);
         assertThat(filtered.hasNextPage(tick)).isFalse();
         assertThat(tick.pages()).isEqualTo(2);
