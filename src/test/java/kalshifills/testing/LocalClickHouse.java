@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * The real ClickHouse server the integration tests talk to.
  *
  * <p>{@link #shared()} is one server for the whole test run: the one {@code TEST_CLICKHOUSE_URL} names (as {@code .ci/run}
- * sets it), or else one this class starts with {@code scripts/clickhouse.sh} and stops when the JVM exits. Each test
+ * sets it), or else one this class starts with {@code src/scripts/clickhouse.sh} and stops when the JVM exits. Each test
  * works in a database of its own ({@link #newDatabase()}), so tests never see each other's rows.
  */
 public final class LocalClickHouse {
@@ -112,7 +112,7 @@ public final class LocalClickHouse {
     }
 
     private void script(String... args) {
-        List<String> command = new ArrayList<>(List.of("scripts/clickhouse.sh"));
+        List<String> command = new ArrayList<>(List.of("src/scripts/clickhouse.sh"));
         command.addAll(List.of(args));
         try {
             Files.createDirectories(Path.of("target"));

@@ -5,10 +5,10 @@
 # (clickhouse-launcher.c) runs it as clickhouse-local with ClickHouse's own HTTP interface switched on, kept open by a
 # query that never ends. Tables live under DIR/data and survive a restart.
 #
-#   scripts/clickhouse.sh install               fetch the library (once per machine, cached) and build the launcher
-#   scripts/clickhouse.sh start [DIR] [PORT]    start a server for DIR on 127.0.0.1:PORT and wait until it answers
-#   scripts/clickhouse.sh stop [DIR]            stop it: SIGTERM, then SIGKILL after 20 s
-#   scripts/clickhouse.sh status [DIR]          exit 0 while it runs
+#   src/scripts/clickhouse.sh install             fetch the library (once per machine, cached) and build the launcher
+#   src/scripts/clickhouse.sh start [DIR] [PORT]  start a server for DIR on 127.0.0.1:PORT and wait until it answers
+#   src/scripts/clickhouse.sh stop [DIR]          stop it: SIGTERM, then SIGKILL after 20 s
+#   src/scripts/clickhouse.sh status [DIR]        exit 0 while it runs
 #
 # Defaults: DIR=.clickhouse in the project, PORT=8123. The server's pid is in DIR/clickhouse.pid, its log in
 # DIR/clickhouse.log. The library is cached in $CHDB_CACHE (default ~/.cache/kalshi-fills-ingester/chdb).
@@ -18,7 +18,7 @@ PACKAGE="@chdb/lib-linux-x64-gnu@26.7.3-stable.1"
 TARBALL="chdb-lib-linux-x64-gnu-26.7.3-stable.1.tgz"
 TARBALL_SHA256="c0d32b129e988f2b9a9a31c9141aecf5e1e2453f9a079efc4d36ab8e3f92b2ad"
 
-project_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+project_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cache_dir=${CHDB_CACHE:-$HOME/.cache/kalshi-fills-ingester/chdb}
 launcher="$cache_dir/clickhouse-launcher"
 
@@ -35,8 +35,8 @@ install() {
         tar -xzf "$cache_dir/$TARBALL" -C "$cache_dir" package/libchdb.so
         rm -f "$cache_dir/$TARBALL"
     fi
-    if [ ! -x "$launcher" ] || [ "$project_dir/scripts/clickhouse-launcher.c" -nt "$launcher" ]; then
-        cc -O2 -o "$launcher" "$project_dir/scripts/clickhouse-launcher.c" \
+    if [ ! -x "$launcher" ] || [ "$project_dir/src/scripts/clickhouse-launcher.c" -nt "$launcher" ]; then
+        cc -O2 -o "$launcher" "$project_dir/src/scripts/clickhouse-launcher.c" \
             -L "$cache_dir/package" -lchdb -Wl,-rpath,"$cache_dir/package" \
             || die "could not build the launcher; is a C compiler (cc) installed?"
     fi

@@ -2,12 +2,12 @@
 # Builds the service when its sources changed, starts a local ClickHouse (unless CLICKHOUSE_URL points at one), and runs
 # the service in the foreground from the project directory. Ctrl-C stops the service, then the local ClickHouse.
 #
-#   scripts/run.sh --demo      against a simulated Kalshi account on localhost: no credentials needed
-#   scripts/run.sh             against Kalshi: set KALSHI_API_KEY_ID and KALSHI_PRIVATE_KEY_FILE first
+#   src/scripts/run.sh --demo      against a simulated Kalshi account on localhost: no credentials needed
+#   src/scripts/run.sh             against Kalshi: set KALSHI_API_KEY_ID and KALSHI_PRIVATE_KEY_FILE first
 #
 # Any other argument goes to the service; any setting can come from the environment (see application.properties).
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 jar=target/kalshi-fills-ingester.jar
 if [ ! -f "$jar" ] || [ -n "$(find pom.xml src -newer "$jar" -print -quit)" ]; then
@@ -16,8 +16,8 @@ fi
 
 if [ -z "${CLICKHOUSE_URL:-}" ]; then
     port=${CLICKHOUSE_HTTP_PORT:-8123}
-    scripts/clickhouse.sh start .clickhouse "$port"
-    trap 'scripts/clickhouse.sh stop .clickhouse' EXIT
+    src/scripts/clickhouse.sh start .clickhouse "$port"
+    trap 'src/scripts/clickhouse.sh stop .clickhouse' EXIT
     export CLICKHOUSE_URL="jdbc:clickhouse://127.0.0.1:$port"
 fi
 
