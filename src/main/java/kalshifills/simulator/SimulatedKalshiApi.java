@@ -11,6 +11,7 @@ import java.security.Signature;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -56,6 +58,9 @@ public final class SimulatedKalshiApi implements AutoCloseable {
     private final List<String> signatures = new CopyOnWriteArrayList<>();
     private final AtomicLong pagesServed = new AtomicLong();
     private final AtomicLong unauthorized = new AtomicLong();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger mostInFlight = new AtomicInteger();
+    private volatile Duration responseDelay = Duration.ZERO;
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
 
@@ -93,6 +98,16 @@ public final class SimulatedKalshiApi implements AutoCloseable {
         return unauthorized.get();
     }
 
+    /** Answers every request only after this delay, like a slow exchange. */
+    public void delayResponses(Duration delay) {
+        responseDelay = delay;
+    }
+
+    /** The most requests this server has been answering at the same time. */
+    public int mostConcurrentRequests() {
+        return mostInFlight.get();
+    }
+
     /** Every {@code KALSHI-ACCESS-SIGNATURE} received, so a test can check that none of them reached a log. */
     public List<String> signatures() {
         return List.copyOf(signatures);
@@ -110,7 +125,9 @@ public final class SimulatedKalshiApi implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         try (exchange) {
+            Thread.sleep(responseDelay.toMillis());
             String path = exchange.getRequestURI().getRawPath();
             if (!"GET".equals(exchange.getRequestMethod()) || !FILLS_PATH.equals(path)) {
                 respond(exchange, 404, error("not_found", "no route for " + exchange.getRequestMethod() + " " + path));
@@ -133,6 +150,10 @@ public final class SimulatedKalshiApi implements AutoCloseable {
             respond(exchange, 200, page(params, limit));
         } catch (NumberFormatException e) {
             respond(exchange, 400, error("invalid_parameters", "a numeric parameter is not a number"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            inFlight.decrementAndGet();
         }
     }
 

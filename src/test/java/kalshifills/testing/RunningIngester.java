@@ -11,7 +11,8 @@ import org.apache.camel.main.Main;
 
 /**
  * The service started in-process exactly as {@link Application} starts it, with the given settings on top of
- * application.properties, and with its quartz trigger replaced by {@code direct:tick} so a test drives the ticks.
+ * application.properties: either with its quartz trigger replaced by {@code direct:tick} so a test drives the ticks
+ * ({@link #start}), or ticking on its own schedule ({@link #startOnSchedule}).
  */
 public final class RunningIngester implements AutoCloseable {
 
@@ -24,15 +25,26 @@ public final class RunningIngester implements AutoCloseable {
     }
 
     public static RunningIngester start(Map<String, String> settings) throws Exception {
-        Main main = Application.newMain();
         Properties overrides = new Properties();
         // The quartz route starts before it is advised: a cron that never fires keeps every tick the test's own.
         overrides.put("fills.poll.cron", "0 0 0 1 1 ? 2099");
         overrides.putAll(settings);
-        main.setOverrideProperties(overrides);
-        main.start();
+        Main main = started(overrides);
         AdviceWith.adviceWith(main.getCamelContext(), "fills-poll", route -> route.replaceFromWith("direct:tick"));
         return new RunningIngester(main);
+    }
+
+    public static RunningIngester startOnSchedule(Map<String, String> settings) {
+        Properties overrides = new Properties();
+        overrides.putAll(settings);
+        return new RunningIngester(started(overrides));
+    }
+
+    private static Main started(Properties overrides) {
+        Main main = Application.newMain();
+        main.setOverrideProperties(overrides);
+        main.start();
+        return main;
     }
 
     /** One poll, start to end, in the calling thread. */

@@ -1,0 +1,47 @@
+package kalshifills.app;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import kalshifills.simulator.SimulatedFills;
+import kalshifills.simulator.SimulatedKalshiApi;
+import kalshifills.testing.CapturedLogs;
+import kalshifills.testing.Eventually;
+import kalshifills.testing.LocalClickHouse;
+import kalshifills.testing.RunningIngester;
+import kalshifills.testing.TestKeys;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The quartz trigger of routes/fills-poll.yaml, on its real schedule. */
+class PollScheduleIT {
+
+    private final LocalClickHouse clickHouse = LocalClickHouse.shared();
+
+    @Test
+    void a_tick_that_outlasts_the_interval_delays_the_next_one_instead_of_overlapping_it() throws Exception {
+        String table = clickHouse.newDatabase() + ".mm_fills";
+        try (SimulatedKalshiApi kalshi = new SimulatedKalshiApi(TestKeys.KEY_ID, TestKeys.publicKey(), Clock.systemUTC(), 0);
+                CapturedLogs logs = CapturedLogs.capture()) {
+            kalshi.addFills(new SimulatedFills(9).between(Instant.now().minus(Duration.ofMinutes(10)), Instant.now(), 4));
+            kalshi.delayResponses(Duration.ofMillis(1500));
+            try (RunningIngester ingester = RunningIngester.startOnSchedule(Map.of(
+                    "fills.poll.cron", "0/1 * * * * ?",
+                    "kalshi.base-url", kalshi.baseUrl(),
+                    "kalshi.api-key-id", TestKeys.KEY_ID,
+                    "kalshi.private-key-file", TestKeys.PKCS8_PRIVATE_KEY.toString(),
+                    "kalshi.fills.page-limit", "2",
+                    "clickhouse.url", clickHouse.jdbcUrl(),
+                    "clickhouse.fills-table", table,
+                    "clickhouse.rejects-table", table + "_rejected"))) {
+                Eventually.equals(true, () -> logs.events("fill_pipeline_stats").size() >= 2, Duration.ofSeconds(30));
+            }
+
+            assertThat(logs.events("fill_pipeline_stats")).allSatisfy(e -> assertThat((Long) e.get("elapsed_ms")).isGreaterThan(2900));
+            assertThat(kalshi.mostConcurrentRequests()).as("requests of overlapping ticks would run side by side").isEqualTo(1);
+        }
+    }
+}
