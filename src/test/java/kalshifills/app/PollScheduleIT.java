@@ -28,15 +28,10 @@ class PollScheduleIT {
                 CapturedLogs logs = CapturedLogs.capture()) {
             kalshi.addFills(new SimulatedFills(9).between(Instant.now().minus(Duration.ofMinutes(10)), Instant.now(), 4));
             kalshi.delayResponses(Duration.ofMillis(1500));
-            try (RunningIngester ingester = RunningIngester.startOnSchedule(Map.of(
-                    "fills.poll.cron", "0/1 * * * * ?",
-                    "kalshi.base-url", kalshi.baseUrl(),
-                    "kalshi.api-key-id", TestKeys.KEY_ID,
-                    "kalshi.private-key-file", TestKeys.PKCS8_PRIVATE_KEY.toString(),
-                    "kalshi.fills.page-limit", "2",
-                    "clickhouse.url", clickHouse.jdbcUrl(),
-                    "clickhouse.fills-table", table,
-                    "clickhouse.rejects-table", table + "_rejected"))) {
+            Map<String, String> settings = RunningIngester.settings(kalshi, clickHouse, table);
+            settings.put("fills.poll.cron", "0/1 * * * * ?");
+            settings.put("kalshi.fills.page-limit", "2");
+            try (RunningIngester ingester = RunningIngester.startOnSchedule(settings)) {
                 Eventually.equals(true, () -> logs.events("fill_pipeline_stats").size() >= 2, Duration.ofSeconds(30));
             }
 

@@ -5,7 +5,6 @@ import java.security.KeyPairGenerator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 
 import kalshifills.simulator.SimulatedFills;
 import kalshifills.simulator.SimulatedKalshiApi;
@@ -32,13 +31,7 @@ class SecretsIT {
                 CapturedLogs logs = CapturedLogs.capture()) {
             accepting.addFills(new SimulatedFills(3).between(Instant.now().minus(Duration.ofMinutes(5)), Instant.now(), 10));
             for (SimulatedKalshiApi kalshi : new SimulatedKalshiApi[] {accepting, refusing}) {
-                try (RunningIngester ingester = RunningIngester.start(Map.of(
-                        "kalshi.base-url", kalshi.baseUrl(),
-                        "kalshi.api-key-id", TestKeys.KEY_ID,
-                        "kalshi.private-key-file", TestKeys.PKCS1_PRIVATE_KEY.toString(),
-                        "clickhouse.url", clickHouse.jdbcUrl(),
-                        "clickhouse.fills-table", table,
-                        "clickhouse.rejects-table", table + "_rejected"))) {
+                try (RunningIngester ingester = RunningIngester.start(RunningIngester.settings(kalshi, clickHouse, table))) {
                     ingester.tick();
                 }
             }

@@ -46,15 +46,10 @@ class SeedScenarioIT {
     }
 
     private Map<String, String> settings() {
-        return Map.of(
-                "kalshi.base-url", kalshi.baseUrl(),
-                "kalshi.api-key-id", TestKeys.KEY_ID,
-                "kalshi.private-key-file", TestKeys.PKCS1_PRIVATE_KEY.toString(),
-                "kalshi.fills.page-limit", "20",
-                "clickhouse.url", clickHouse.jdbcUrl(),
-                "clickhouse.fills-table", table,
-                "clickhouse.rejects-table", table + "_rejected",
-                "fills.batch.timeout-ms", "200");
+        Map<String, String> settings = RunningIngester.settings(kalshi, clickHouse, table);
+        settings.put("kalshi.fills.page-limit", "20");
+        settings.put("fills.batch.timeout-ms", "200");
+        return settings;
     }
 
     @Test
@@ -129,7 +124,7 @@ class SeedScenarioIT {
         return expected;
     }
 
-    /** The specification's validation queries, run as written there, and its success criteria. */
+    /** The specification's validation queries, run as written there, and its success criteria; results in the test's output file. */
     private void assertSeedValidationQueriesPass() {
         List<Object> spread = clickHouse.rows("""
                 SELECT count(*) AS total, min(ts) AS oldest_fill, max(ts) AS newest_fill,
@@ -153,5 +148,10 @@ class SeedScenarioIT {
 
         long fillsLastHour = clickHouse.queryLong("SELECT count() AS fills_last_hour FROM %s WHERE ts > now() - INTERVAL 1 HOUR".formatted(table));
         assertThat(fillsLastHour).as("volume matches the API").isEqualTo(kalshi.fillCount());
+
+        System.out.printf("seed validation: 1. total=%s oldest_fill=%s newest_fill=%s time_span_minutes=%s%n", spread.toArray());
+        System.out.printf("seed validation: 2. total=%s blank_ids=%s null_ids=%s%n", ids.toArray());
+        System.out.printf("seed validation: 3. unique_fills=%s total_rows=%s uniqueness_pct=%s%n", uniqueness.toArray());
+        System.out.printf("seed validation: 4. fills_last_hour=%d (API fills: %d)%n", fillsLastHour, kalshi.fillCount());
     }
 }

@@ -1,9 +1,11 @@
 package kalshifills.testing;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 
 import kalshifills.app.Application;
+import kalshifills.simulator.SimulatedKalshiApi;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.AdviceWith;
@@ -45,6 +47,18 @@ public final class RunningIngester implements AutoCloseable {
         main.setOverrideProperties(overrides);
         main.start();
         return main;
+    }
+
+    /** Settings that point the service at a simulated Kalshi account and at a fills table (and rejects table) of its own. */
+    public static Map<String, String> settings(SimulatedKalshiApi kalshi, LocalClickHouse clickHouse, String fillsTable) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("kalshi.base-url", kalshi.baseUrl());
+        settings.put("kalshi.api-key-id", TestKeys.KEY_ID);
+        settings.put("kalshi.private-key-file", TestKeys.PKCS1_PRIVATE_KEY.toString());
+        settings.put("clickhouse.url", clickHouse.jdbcUrl());
+        settings.put("clickhouse.fills-table", fillsTable);
+        settings.put("clickhouse.rejects-table", fillsTable + "_rejected");
+        return settings;
     }
 
     /** One poll, start to end, in the calling thread. */
