@@ -2,6 +2,7 @@ package kalshifills.app;
 
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.Objects;
 import java.util.Optional;
 
 import com.zaxxer.hikari.HikariConfig;
@@ -11,12 +12,14 @@ import kalshifills.clickhouse.FillBatchWriter;
 import kalshifills.clickhouse.RejectedFillWriter;
 import kalshifills.clickhouse.ClickHouseIdempotentRepository;
 import kalshifills.clickhouse.FillsTableLookup;
+import kalshifills.clickhouse.PollStateTable;
 import kalshifills.fill.FillNormalizer;
 import kalshifills.kalshi.FillsPoller;
 import kalshifills.kalshi.FillsQuery;
 import kalshifills.kalshi.KalshiJson;
 import kalshifills.kalshi.KalshiKeyFile;
 import kalshifills.kalshi.KalshiRequestSigner;
+import kalshifills.kalshi.PollCheckpoint;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
@@ -53,11 +56,17 @@ public final class IngesterConfiguration implements CamelConfiguration {
         int rememberedIds = settings.integer("fills.dedupe.remembered-ids", 1_000, 100_000_000);
         ClickHouseIdempotentRepository storedFillIds = new ClickHouseIdempotentRepository(new FillsTableLookup(dataSource, schema),
                 settings.integer("fills.dedupe.chunk-size", 1, 10_000), rememberedIds);
+        String pollKey = signer.keyId() + "/" + Objects.toString(query.subaccount(), "all") + "/" + Objects.toString(query.ticker(), "all");
+        PollStateTable pollState = new PollStateTable(dataSource, schema);
+        PollCheckpoint checkpoint = new PollCheckpoint(storedFillIds::inFlightAmong, completeUntil -> pollState.save(pollKey, completeUntil));
+        storedFillIds.onStored(checkpoint::stored);
+        storedFillIds.onReleased(checkpoint::batchReleased);
 
         Registry registry = context.getRegistry();
         registry.bind("kalshiRequestSigner", signer);
         registry.bind("kalshiObjectMapper", KalshiJson.objectMapper());
-        registry.bind("fillsPoller", new FillsPoller(query, settings.seconds("fills.poll.overlap-seconds", 0, 30 * 24 * 3600), clock));
+        registry.bind("fillsPoller", new FillsPoller(pollKey, query, settings.seconds("fills.poll.overlap-seconds", 0, 30 * 24 * 3600), clock,
+                checkpoint));
         registry.bind("fillNormalizer", new FillNormalizer(clock));
         registry.bind("clickHouseDataSource", dataSource);
         registry.bind("clickHouseSchema", schema);
@@ -85,7 +94,7 @@ public final class IngesterConfiguration implements CamelConfiguration {
 
     private static ClickHouseSchema clickHouseSchema(Settings settings) {
         return new ClickHouseSchema(tableName(settings, "clickhouse.fills-table"), tableName(settings, "clickhouse.rejects-table"),
-                settings.integer("clickhouse.dedup-window", 1, 1_000_000));
+                tableName(settings, "clickhouse.poll-state-table"), settings.integer("clickhouse.dedup-window", 1, 1_000_000));
     }
 
     private static String tableName(Settings settings, String key) {

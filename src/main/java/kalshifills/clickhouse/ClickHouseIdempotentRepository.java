@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import kalshifills.fill.NormalizedFill;
 import kalshifills.fill.NormalizedPage;
@@ -42,6 +43,8 @@ public final class ClickHouseIdempotentRepository extends ServiceSupport impleme
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Set<String> checkedAbsent = ConcurrentHashMap.newKeySet();
     private final AtomicLong lookups = new AtomicLong();
+    private volatile Consumer<Collection<String>> storedListener = ids -> { };
+    private volatile Runnable releasedListener = () -> { };
 
     public ClickHouseIdempotentRepository(StoredFillLookup lookup, int chunkSize, int rememberedIds) {
         this.lookup = lookup;
@@ -117,11 +120,34 @@ public final class ClickHouseIdempotentRepository extends ServiceSupport impleme
             stored.add(id);
         }
         inFlight.removeAll(fillIds);
+        storedListener.accept(fillIds);
+    }
+
+    /** Told the ids of every batch inserted, after they count as stored. */
+    public void onStored(Consumer<Collection<String>> listener) {
+        storedListener = listener;
+    }
+
+    /** Told of every batch given up, after its fills stopped counting as in flight. */
+    public void onReleased(Runnable listener) {
+        releasedListener = listener;
+    }
+
+    /** Which of these fills are accepted and not yet stored. */
+    public Set<String> inFlightAmong(Collection<String> fillIds) {
+        Set<String> among = new HashSet<>();
+        for (String id : fillIds) {
+            if (inFlight.contains(id)) {
+                among.add(id);
+            }
+        }
+        return among;
     }
 
     /** Every insert of this batch failed: its fills are no longer in flight, so the next poll fetches and tries them again. */
     public void releaseBatch(List<NormalizedFill> batch, Exception cause) {
         inFlight.removeAll(batch.stream().map(NormalizedFill::fillId).toList());
+        releasedListener.run();
         LOG.atError().setMessage("fills_insert_failed")
                 .addKeyValue("count", batch.size())
                 .addKeyValue("reason", cause == null ? "unknown" : cause.getClass().getSimpleName() + ": " + cause.getMessage())

@@ -20,6 +20,7 @@ import javax.sql.DataSource;
  * {@code fill_id}: a fill that reaches it twice (two instances, a retry the service could not see through) collapses to
  * one row at merge time and is counted once by {@code FINAL}. Each insert carries a deduplication token derived from its
  * fill ids, and the table remembers the last {@code dedupWindow} tokens, so a retried batch is dropped by the server.
+ * {@code mm_fills_poll_state} keeps, per account and filter, the start of the last poll whose fills are all stored.
  */
 public final class ClickHouseSchema {
 
@@ -31,12 +32,14 @@ public final class ClickHouseSchema {
 
     private final String fillsTable;
     private final String rejectsTable;
+    private final String pollStateTable;
     private final int dedupWindow;
 
     /** @throws IllegalArgumentException when a table name is not {@code database.table} made of plain identifiers */
-    public ClickHouseSchema(String fillsTable, String rejectsTable, int dedupWindow) {
+    public ClickHouseSchema(String fillsTable, String rejectsTable, String pollStateTable, int dedupWindow) {
         this.fillsTable = checkedName(fillsTable);
         this.rejectsTable = checkedName(rejectsTable);
+        this.pollStateTable = checkedName(pollStateTable);
         this.dedupWindow = dedupWindow;
     }
 
@@ -58,6 +61,7 @@ public final class ClickHouseSchema {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE IF NOT EXISTS " + database(fillsTable));
             statement.execute("CREATE DATABASE IF NOT EXISTS " + database(rejectsTable));
+            statement.execute("CREATE DATABASE IF NOT EXISTS " + database(pollStateTable));
             statement.execute("""
                     CREATE TABLE IF NOT EXISTS %s (
                         ts DateTime64(3, 'UTC'),
@@ -102,6 +106,14 @@ public final class ClickHouseSchema {
                     ORDER BY reject_key
                     SETTINGS non_replicated_deduplication_window = %d
                     """.formatted(rejectsTable, dedupWindow));
+            statement.execute("""
+                    CREATE TABLE IF NOT EXISTS %s (
+                        poll_key String,
+                        complete_until DateTime64(3, 'UTC'),
+                        updated_at DateTime64(3, 'UTC') DEFAULT now64(3)
+                    ) ENGINE = ReplacingMergeTree(updated_at)
+                    ORDER BY poll_key
+                    """.formatted(pollStateTable));
             checkFillsTable(connection);
         }
     }
@@ -128,9 +140,14 @@ public final class ClickHouseSchema {
         }
     }
 
-    /** The newest stored fill time in epoch milliseconds; 0 when the table is empty. */
-    public String newestFillTimeSql() {
-        return "SELECT toUnixTimestamp64Milli(max(ts)) FROM " + fillsTable;
+    /** The saved checkpoint of the poll named by the {@code pollKey} header, in epoch milliseconds; no row when there is none. */
+    public String completeUntilSql() {
+        return "SELECT toUnixTimestamp64Milli(complete_until) FROM " + pollStateTable
+                + " WHERE poll_key = :?pollKey ORDER BY updated_at DESC LIMIT 1";
+    }
+
+    String saveCompleteUntilSql() {
+        return "INSERT INTO " + pollStateTable + " (poll_key, complete_until) VALUES (?, ?)";
     }
 
     /** Which of {@code count} bound fill ids are stored. */

@@ -20,9 +20,11 @@ import org.slf4j.LoggerFactory;
  * One poll of {@code GET /portfolio/fills}, step by step as the route calls it: where to start, which page to ask for
  * next, what a page holds, and the poll's events in the log.
  *
- * <p>A poll starts at the newest fill already stored, minus an overlap, so that a restart neither refetches all history
- * nor misses a fill Kalshi reports late; the overlap's fills come back on every poll and the idempotent consumer drops
- * them. It follows {@code cursor} to the last page, sending the filters again on every page since the cursor keeps none.
+ * <p>A poll starts where the last complete poll started ({@link PollCheckpoint}), minus an overlap, so that a restart
+ * neither refetches all history nor misses a fill still in flight when it stopped or one Kalshi reports late; the
+ * overlap's fills come back on every poll and the idempotent consumer drops them. With no checkpoint yet, a poll asks
+ * for all the fills Kalshi keeps. It follows {@code cursor} to the last page, sending the filters again on every page
+ * since the cursor keeps none.
  */
 public final class FillsPoller {
 
@@ -30,25 +32,34 @@ public final class FillsPoller {
     public static final String TICK = "fillsTick";
     private static final Logger LOG = LoggerFactory.getLogger(FillsPoller.class);
 
+    private final String pollKey;
     private final FillsQuery query;
     private final Duration overlap;
     private final Clock clock;
+    private final PollCheckpoint checkpoint;
 
-    public FillsPoller(FillsQuery query, Duration overlap, Clock clock) {
+    /** @param pollKey names this account and filter in the poll state table */
+    public FillsPoller(String pollKey, FillsQuery query, Duration overlap, Clock clock, PollCheckpoint checkpoint) {
+        this.pollKey = pollKey;
         this.query = query;
         this.overlap = overlap;
         this.clock = clock;
+        this.checkpoint = checkpoint;
+    }
+
+    public String pollKey() {
+        return pollKey;
     }
 
     /**
-     * @param newestStoredMillis the newest stored fill time in epoch milliseconds, 0 or null when nothing is stored; a time
-     *                           ahead of the clock (a row some other writer stamped wrongly) counts as now
+     * @param completeUntilMillis the saved checkpoint in epoch milliseconds, null when there is none; a time ahead of the
+     *                            clock (a row edited by hand, a clock that jumped) counts as now
      */
-    public void startTick(Exchange exchange, @Body Long newestStoredMillis) {
+    public void startTick(Exchange exchange, @Body Long completeUntilMillis) {
         Instant now = clock.instant();
-        Long minTs = newestStoredMillis == null || newestStoredMillis <= 0 ? null
-                : min(Instant.ofEpochMilli(newestStoredMillis), now).minus(overlap).getEpochSecond();
-        exchange.setProperty(TICK, new FillsTick(now, minTs));
+        Long minTs = completeUntilMillis == null || completeUntilMillis <= 0 ? null
+                : min(Instant.ofEpochMilli(completeUntilMillis), now).minus(overlap).getEpochSecond();
+        exchange.setProperty(TICK, new FillsTick(now, minTs, checkpoint.start(now)));
     }
 
     private static Instant min(Instant a, Instant b) {
@@ -93,9 +104,10 @@ public final class FillsPoller {
         return list;
     }
 
-    public NormalizedPage pageNormalized(@Body NormalizedPage page, @ExchangeProperty(TICK) FillsTick tick) {
-        tick.pageNormalized(page.accepted().size(), page.rejected().size(), page.accepted().isEmpty() ? null : page.accepted().get(0).ts());
-        return page;
+    /** The page went through the idempotent consumer. */
+    public void pageDone(@Body NormalizedPage page, @ExchangeProperty(TICK) FillsTick tick) {
+        tick.pageDone(page.accepted().size(), page.rejected().size(), page.accepted().isEmpty() ? null : page.accepted().get(0).ts());
+        tick.poll().pageDone(page.acceptedIds());
     }
 
     public void newFill(@ExchangeProperty(TICK) FillsTick tick) {
@@ -103,6 +115,7 @@ public final class FillsPoller {
     }
 
     public void endTick(@ExchangeProperty(TICK) FillsTick tick) {
+        tick.poll().fetchedAll();
         Instant now = clock.instant();
         LOG.atInfo().setMessage("fill_pipeline_stats")
                 .addKeyValue("first_fill_ts_iso", tick.firstFillTs() == null ? null : tick.firstFillTs().toString())
@@ -124,6 +137,9 @@ public final class FillsPoller {
     /** A poll that failed: one line saying why. Fills fetched before the failure are already on their way to ClickHouse. */
     public void failTick(Exchange exchange) {
         FillsTick tick = exchange.getProperty(TICK, FillsTick.class);
+        if (tick != null) {
+            tick.poll().abandon();
+        }
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         LOG.atWarn().setMessage("fills_poll_failed")
                 .addKeyValue("reason", cause == null ? "unknown" : cause.getClass().getSimpleName() + ": " + cause.getMessage())

@@ -9,6 +9,7 @@ public final class FillsTick {
 
     private final Instant startedAt;
     private final Long minTs;
+    private final PollCheckpoint.Poll poll;
     private final Set<String> cursorsSeen = new HashSet<>();
     private String cursor;
     private int pages;
@@ -18,9 +19,10 @@ public final class FillsTick {
     private int newFills;
     private Instant firstFillTs;
 
-    FillsTick(Instant startedAt, Long minTs) {
+    FillsTick(Instant startedAt, Long minTs, PollCheckpoint.Poll poll) {
         this.startedAt = startedAt;
         this.minTs = minTs;
+        this.poll = poll;
     }
 
     /** Before the first page, or while the last page gave a cursor. */
@@ -39,7 +41,7 @@ public final class FillsTick {
         fetched += fills;
     }
 
-    void pageNormalized(int acceptedFills, int rejectedFills, Instant firstAcceptedTs) {
+    void pageDone(int acceptedFills, int rejectedFills, Instant firstAcceptedTs) {
         accepted += acceptedFills;
         rejected += rejectedFills;
         if (firstFillTs == null) {
@@ -49,6 +51,10 @@ public final class FillsTick {
 
     void newFill() {
         newFills++;
+    }
+
+    PollCheckpoint.Poll poll() {
+        return poll;
     }
 
     Instant startedAt() {

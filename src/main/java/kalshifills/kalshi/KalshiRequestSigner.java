@@ -68,6 +68,10 @@ public final class KalshiRequestSigner implements HttpClientConfigurer, HttpRequ
         }
     }
 
+    public String keyId() {
+        return keyId;
+    }
+
     @Override
     public String toString() {
         return "KalshiRequestSigner[keyId=" + keyId + "]";

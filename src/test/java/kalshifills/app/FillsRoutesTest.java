@@ -5,11 +5,13 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
@@ -21,6 +23,7 @@ import kalshifills.fill.NormalizedPage;
 import kalshifills.kalshi.FillsPoller;
 import kalshifills.kalshi.FillsQuery;
 import kalshifills.kalshi.KalshiJson;
+import kalshifills.kalshi.PollCheckpoint;
 import kalshifills.testing.CapturedLogs;
 import kalshifills.testing.Eventually;
 import org.apache.camel.CamelContext;
@@ -39,9 +42,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The YAML routes as operators run them, with their edges mocked: the newest-fill query answers "empty table", the
- * Kalshi call answers from {@code mock:kalshi}, the rejects and batch inserts go to mocks, and the stored-fill lookup is
- * an in-memory set. No ClickHouse, no network.
+ * The YAML routes as operators run them, with their edges mocked: the poll state query answers "no checkpoint", the
+ * Kalshi call answers from {@code mock:kalshi}, the rejects go to a mock, the batch insert to a mock that marks its fills
+ * stored as the real writer does, and the stored-fill lookup is an in-memory set. No ClickHouse, no network.
  */
 class FillsRoutesTest extends CamelTestSupport {
 
@@ -54,6 +57,13 @@ class FillsRoutesTest extends CamelTestSupport {
 
     private final Set<String> storedInClickHouse = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean clickHouseDown = new AtomicBoolean();
+    private final List<Instant> savedCheckpoints = new CopyOnWriteArrayList<>();
+    private final ClickHouseIdempotentRepository repository = new ClickHouseIdempotentRepository(ids -> {
+        if (clickHouseDown.get()) {
+            throw new SQLException("ClickHouse is down");
+        }
+        return Set.copyOf(ids.stream().filter(storedInClickHouse::contains).toList());
+    }, 1000, 10_000);
 
     private static String fill(String id, long ts) {
         return """
@@ -80,16 +90,15 @@ class FillsRoutesTest extends CamelTestSupport {
 
     @Override
     protected void bindToRegistry(Registry registry) {
-        registry.bind("fillsPoller", new FillsPoller(new FillsQuery(1000, null, null), Duration.ofHours(1), Clock.systemUTC()));
+        PollCheckpoint checkpoint = new PollCheckpoint(repository::inFlightAmong, savedCheckpoints::add);
+        repository.onStored(checkpoint::stored);
+        repository.onReleased(checkpoint::batchReleased);
+        registry.bind("fillsPoller", new FillsPoller("key/all/all", new FillsQuery(1000, null, null), Duration.ofHours(1), Clock.systemUTC(),
+                checkpoint));
         registry.bind("fillNormalizer", new FillNormalizer(Clock.systemUTC()));
         registry.bind("kalshiObjectMapper", KalshiJson.objectMapper());
-        registry.bind("clickHouseSchema", new ClickHouseSchema("kalshi.mm_fills", "kalshi.mm_fills_rejected", 1000));
-        registry.bind("storedFillIds", new ClickHouseIdempotentRepository(ids -> {
-            if (clickHouseDown.get()) {
-                throw new SQLException("ClickHouse is down");
-            }
-            return Set.copyOf(ids.stream().filter(storedInClickHouse::contains).toList());
-        }, 1000, 10_000));
+        registry.bind("clickHouseSchema", new ClickHouseSchema("kalshi.mm_fills", "kalshi.mm_fills_rejected", "kalshi.mm_fills_poll_state", 1000));
+        registry.bind("storedFillIds", repository);
     }
 
     @BeforeEach
@@ -101,12 +110,14 @@ class FillsRoutesTest extends CamelTestSupport {
         }
         AdviceWith.adviceWith(context, "fills-poll", route -> {
             route.replaceFromWith("direct:tick");
-            route.weaveById("read-newest-stored-fill").replace().setBody().constant(0L);
+            route.weaveById("read-poll-state").replace().setBody().simple("${null}");
             route.weaveById("fetch-page").replace().to("mock:kalshi");
         });
         AdviceWith.adviceWith(context, "fills-page", route -> route.weaveById("store-rejected").replace().to("mock:rejected"));
         AdviceWith.adviceWith(context, "fills-batch", route -> route.weaveById("insert-batch").replace().to("mock:insert"));
         getMockEndpoint("mock:kalshi").whenAnyExchangeReceived(FillsRoutesTest::answerLikeKalshi);
+        getMockEndpoint("mock:insert").whenAnyExchangeReceived(exchange -> repository.markStored(
+                batch(exchange).stream().map(NormalizedFill::fillId).toList()));
         context.start();
     }
 
@@ -232,5 +243,18 @@ class FillsRoutesTest extends CamelTestSupport {
             insert.assertIsSatisfied();
         }
         assertThat(batch(insert.getExchanges().get(2))).extracting(NormalizedFill::fillId).containsExactly("f-1", "f-2", "f-3", "f-4");
+        Eventually.equals(1, savedCheckpoints::size, Duration.ofSeconds(10));
+        assertThat(savedCheckpoints).as("only the second poll, whose fills were all stored, is complete").hasSize(1);
+    }
+
+    @Test
+    void a_poll_is_saved_as_complete_once_its_new_fills_are_stored_and_a_poll_with_nothing_new_is_not() throws Exception {
+        Instant beforeFirstTick = Instant.now();
+        tick();
+        Eventually.equals(1, savedCheckpoints::size, Duration.ofSeconds(10));
+        tick();
+
+        assertThat(savedCheckpoints).singleElement().satisfies(saved -> assertThat(saved).isAfterOrEqualTo(beforeFirstTick));
+        assertThat(repository.getInFlight()).isZero();
     }
 }

@@ -87,19 +87,26 @@ class SeedScenarioIT {
     }
 
     @Test
-    void a_restarted_service_starts_from_the_stored_fills_and_stores_nothing_twice() throws Exception {
+    void a_restarted_service_starts_an_overlap_before_its_last_complete_poll_and_stores_nothing_twice() throws Exception {
         Instant now = Instant.now();
         kalshi.addFills(fills.between(now.minus(Duration.ofMinutes(50)), now.minus(Duration.ofMinutes(2)), 55));
-        try (RunningIngester first = RunningIngester.start(settings())) {
+        String pollState = clickHouse.newDatabase();
+        Map<String, String> settings = settings();
+        settings.put("clickhouse.poll-state-table", pollState + ".poll_state");
+        Instant beforeFirstPoll = Instant.now();
+        try (RunningIngester first = RunningIngester.start(settings)) {
             first.tick();
-            Eventually.equals(55L, () -> clickHouse.queryLong("SELECT count() FROM " + table), Duration.ofSeconds(20));
+            Eventually.equals(1L, () -> clickHouse.queryLong("SELECT count() FROM " + pollState + ".poll_state"), Duration.ofSeconds(20));
         }
-        long newestStored = clickHouse.queryLong("SELECT toUnixTimestamp(max(ts)) FROM " + table);
+        List<Object> checkpoint = clickHouse.rows("SELECT poll_key, toUnixTimestamp64Milli(complete_until) FROM " + pollState + ".poll_state").get(0);
+        assertThat(checkpoint.get(0)).isEqualTo(TestKeys.KEY_ID + "/all/all");
+        long completeUntil = (Long) checkpoint.get(1);
+        assertThat(completeUntil).isBetween(beforeFirstPoll.toEpochMilli(), Instant.now().toEpochMilli());
 
-        try (CapturedLogs logs = CapturedLogs.capture(); RunningIngester restarted = RunningIngester.start(settings())) {
+        try (CapturedLogs logs = CapturedLogs.capture(); RunningIngester restarted = RunningIngester.start(settings)) {
             restarted.tick();
 
-            assertThat(kalshi.queries().get(kalshi.queries().size() - 1)).contains("min_ts=" + (newestStored - 3600));
+            assertThat(kalshi.queries().get(kalshi.queries().size() - 3)).isEqualTo("limit=20&min_ts=" + (completeUntil / 1000 - 3600));
             assertThat(logs.events("fills_deduped")).singleElement().satisfies(e -> assertThat(e).containsEntry("new_rows", 0));
         }
         assertThat(clickHouse.queryLong("SELECT count() FROM " + table)).isEqualTo(55);

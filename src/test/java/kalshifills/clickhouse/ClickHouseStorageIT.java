@@ -1,6 +1,7 @@
 package kalshifills.clickhouse;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -31,7 +32,8 @@ class ClickHouseStorageIT {
 
     private final LocalClickHouse clickHouse = LocalClickHouse.shared();
     private final String database = clickHouse.newDatabase();
-    private final ClickHouseSchema schema = new ClickHouseSchema(database + ".mm_fills", database + ".mm_fills_rejected", 100);
+    private final ClickHouseSchema schema = new ClickHouseSchema(database + ".mm_fills", database + ".mm_fills_rejected",
+            database + ".mm_fills_poll_state", 100);
     private HikariDataSource dataSource;
     private ClickHouseIdempotentRepository repository;
     private FillBatchWriter writer;
@@ -178,7 +180,7 @@ class ClickHouseStorageIT {
                   size Float64, fee Float64, decision_id UUID, fill_id String, raw_json String
                 ) ENGINE = MergeTree() PARTITION BY toDate(ts) ORDER BY (market_ticker, ts)""".formatted(legacy));
 
-        assertThatThrownBy(() -> new ClickHouseSchema(legacy, database + ".mm_fills_rejected", 100).createIfAbsent(dataSource))
+        assertThatThrownBy(() -> new ClickHouseSchema(legacy, database + ".mm_fills_rejected", database + ".mm_fills_poll_state", 100).createIfAbsent(dataSource))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith(legacy + " exists as a MergeTree without the columns [action, book_side, count_fp,")
                 .hasMessageEndingWith("Point clickhouse.fills-table at a new table, or rename the old one away first.");
@@ -192,6 +194,18 @@ class ClickHouseStorageIT {
         assertThat(clickHouse.rows("SELECT engine FROM system.tables WHERE database = '" + database + "' ORDER BY name"))
                 .extracting(row -> row.get(0)).containsOnly("ReplacingMergeTree");
         assertThat(Set.copyOf(clickHouse.rows("SELECT name FROM system.tables WHERE database = '" + database + "'")))
-                .hasSize(2);
+                .hasSize(3);
+    }
+
+    @Test
+    void the_latest_checkpoint_of_a_poll_is_read_back_with_the_routes_query() throws Exception {
+        PollStateTable pollState = new PollStateTable(dataSource, schema);
+        pollState.save("key-a/all/all", Instant.parse("2026-11-24T12:00:00.123Z"));
+        pollState.save("key-a/all/all", Instant.parse("2026-11-24T12:00:10.456Z"));
+        pollState.save("key-b/3/all", Instant.parse("2026-11-20T00:00:00Z"));
+
+        String sql = schema.completeUntilSql().replace(":?pollKey", "'key-a/all/all'");
+        assertThat(clickHouse.queryLong(sql)).isEqualTo(Instant.parse("2026-11-24T12:00:10.456Z").toEpochMilli());
+        assertThat(clickHouse.rows(schema.completeUntilSql().replace(":?pollKey", "'key-c/all/all'"))).isEmpty();
     }
 }

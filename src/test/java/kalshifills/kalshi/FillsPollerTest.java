@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelContext;
@@ -19,35 +20,36 @@ class FillsPollerTest {
 
     private static final ObjectMapper JSON = KalshiJson.objectMapper();
     private final CamelContext camel = new DefaultCamelContext();
-    private final FillsPoller poller = new FillsPoller(new FillsQuery(1000, null, null), Duration.ofHours(1),
-            Clock.fixed(Instant.parse("2026-11-24T12:00:00Z"), ZoneOffset.UTC));
+    private static final Clock NOON = Clock.fixed(Instant.parse("2026-11-24T12:00:00Z"), ZoneOffset.UTC);
+    private final PollCheckpoint checkpoint = new PollCheckpoint(ids -> Set.of(), completeUntil -> { });
+    private final FillsPoller poller = new FillsPoller("key/all/all", new FillsQuery(1000, null, null), Duration.ofHours(1), NOON, checkpoint);
 
-    private FillsTick startTick(FillsPoller fillsPoller, Long newestStoredMillis) {
+    private FillsTick startTick(FillsPoller fillsPoller, Long completeUntilMillis) {
         Exchange exchange = new DefaultExchange(camel);
-        fillsPoller.startTick(exchange, newestStoredMillis);
+        fillsPoller.startTick(exchange, completeUntilMillis);
         return exchange.getProperty(FillsPoller.TICK, FillsTick.class);
     }
 
     @Test
-    void the_first_poll_of_an_empty_table_asks_for_all_fills() {
-        FillsTick tick = startTick(poller, 0L);
+    void without_a_checkpoint_a_poll_asks_for_all_fills() {
+        FillsTick tick = startTick(poller, null);
 
         assertThat(poller.nextPageQuery(tick)).isEqualTo("limit=1000");
-        assertThat(startTick(poller, null).minTs()).isNull();
+        assertThat(startTick(poller, 0L).minTs()).isNull();
     }
 
     @Test
-    void a_poll_starts_an_overlap_before_the_newest_stored_fill() {
-        long newest = Instant.parse("2026-11-24T11:30:00.999Z").toEpochMilli();
+    void a_poll_starts_an_overlap_before_the_last_complete_poll() {
+        long completeUntil = Instant.parse("2026-11-24T11:30:00.999Z").toEpochMilli();
 
-        FillsTick tick = startTick(poller, newest);
+        FillsTick tick = startTick(poller, completeUntil);
 
         assertThat(tick.minTs()).isEqualTo(Instant.parse("2026-11-24T10:30:00Z").getEpochSecond());
         assertThat(poller.nextPageQuery(tick)).isEqualTo("limit=1000&min_ts=" + tick.minTs());
     }
 
     @Test
-    void a_stored_time_ahead_of_the_clock_cannot_move_the_window_past_now() {
+    void a_checkpoint_ahead_of_the_clock_cannot_move_the_window_past_now() {
         FillsTick tick = startTick(poller, Instant.parse("2099-01-01T00:00:00Z").toEpochMilli());
 
         assertThat(tick.minTs()).isEqualTo(Instant.parse("2026-11-24T11:00:00Z").getEpochSecond());
@@ -55,8 +57,7 @@ class FillsPollerTest {
 
     @Test
     void every_page_repeats_the_filters_and_passes_the_cursor_back() throws Exception {
-        FillsPoller filtered = new FillsPoller(new FillsQuery(50, 3, "KX HIGH&NY"), Duration.ZERO,
-                Clock.fixed(Instant.parse("2026-11-24T12:00:00Z"), ZoneOffset.UTC));
+        FillsPoller filtered = new FillsPoller("key/3/KX HIGH&NY", new FillsQuery(50, 3, "KX HIGH&NY"), Duration.ZERO, NOON, checkpoint);
         FillsTick tick = startTick(filtered, Instant.parse("2026-11-24T11:50:00Z").toEpochMilli());
 
         filtered.readPage(JSON.readTree("{\"fills\":[{},{}],\"cursor\":\"c/1=\"}"), tick);
