@@ -10,7 +10,7 @@ public final class ConfigurationException extends RuntimeException {
     }
 
     /** Camel reads {@code kalshi.base-url} from {@code KALSHI_BASE_URL}, and so on for every key. */
-    static String environmentVariable(String key) {
+    public static String environmentVariable(String key) {
         return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 }

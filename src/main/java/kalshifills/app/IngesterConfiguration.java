@@ -11,17 +11,23 @@ import kalshifills.clickhouse.ClickHouseSchema;
 import kalshifills.clickhouse.FillBatchWriter;
 import kalshifills.clickhouse.RejectedFillWriter;
 import kalshifills.clickhouse.ClickHouseIdempotentRepository;
-import kalshifills.clickhouse.FillsTableLookup;
+import kalshifills.clickhouse.ExistingKeys;
 import kalshifills.clickhouse.PollStateTable;
+import kalshifills.clickhouse.SocketTimeoutDataSource;
 import kalshifills.fill.FillNormalizer;
 import kalshifills.kalshi.FillsPoller;
 import kalshifills.kalshi.FillsQuery;
+import kalshifills.kalshi.KalshiHttpClient;
 import kalshifills.kalshi.KalshiJson;
 import kalshifills.kalshi.KalshiKeyFile;
 import kalshifills.kalshi.KalshiRequestSigner;
 import kalshifills.kalshi.PollCheckpoint;
+import kalshifills.status.FailureReason;
+import kalshifills.status.PipelineHealthCheck;
+import kalshifills.status.PipelineStatus;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 
@@ -38,10 +44,10 @@ public final class IngesterConfiguration implements CamelConfiguration {
         KalshiRequestSigner signer = kalshiRequestSigner(settings, clock);
         FillsQuery query = fillsQuery(settings);
         ClickHouseSchema schema = clickHouseSchema(settings);
-        HikariDataSource dataSource = clickHouseDataSource(settings);
+        SocketTimeoutDataSource dataSource = clickHouseDataSource(settings);
         context.addService(new ServiceSupport() {
             @Override
-            protected void doStop() {
+            protected void doStop() throws Exception {
                 dataSource.close();
             }
         });
@@ -54,7 +60,7 @@ public final class IngesterConfiguration implements CamelConfiguration {
             throw new ConfigurationException("clickhouse.fills-table", e.getMessage());
         }
         int rememberedIds = settings.integer("fills.dedupe.remembered-ids", 1_000, 100_000_000);
-        ClickHouseIdempotentRepository storedFillIds = new ClickHouseIdempotentRepository(new FillsTableLookup(dataSource, schema),
+        ClickHouseIdempotentRepository storedFillIds = new ClickHouseIdempotentRepository(new ExistingKeys(dataSource, schema::storedFillIdsSql),
                 settings.integer("fills.dedupe.chunk-size", 1, 10_000), rememberedIds);
         String pollKey = signer.keyId() + "/" + Objects.toString(query.subaccount(), "all") + "/" + Objects.toString(query.ticker(), "all");
         PollStateTable pollState = new PollStateTable(dataSource, schema);
@@ -62,16 +68,21 @@ public final class IngesterConfiguration implements CamelConfiguration {
         storedFillIds.onStored(checkpoint::stored);
         storedFillIds.onReleased(checkpoint::batchReleased);
 
+        PipelineStatus status = new PipelineStatus(clock);
+        HealthCheckRegistry.get(context).register(new PipelineHealthCheck(status));
+
         Registry registry = context.getRegistry();
-        registry.bind("kalshiRequestSigner", signer);
+        registry.bind("kalshiHttpClient", new KalshiHttpClient(signer));
+        registry.bind("logRateLimitRetry", new RetryLog("kalshi_rate_limited"));
+        registry.bind("logInsertRetry", new RetryLog("fills_insert_retry"));
         registry.bind("kalshiObjectMapper", KalshiJson.objectMapper());
         registry.bind("fillsPoller", new FillsPoller(pollKey, query, settings.seconds("fills.poll.overlap-seconds", 0, 30 * 24 * 3600), clock,
-                checkpoint));
+                checkpoint, status));
         registry.bind("fillNormalizer", new FillNormalizer(clock));
         registry.bind("clickHouseDataSource", dataSource);
         registry.bind("clickHouseSchema", schema);
         registry.bind("storedFillIds", storedFillIds);
-        registry.bind("fillBatchWriter", new FillBatchWriter(dataSource, schema, storedFillIds, settings.text("fills.instance-id"), version()));
+        registry.bind("fillBatchWriter", new FillBatchWriter(dataSource, schema, storedFillIds, status, settings.text("fills.instance-id"), version()));
         registry.bind("rejectedFillWriter", new RejectedFillWriter(dataSource, schema, clock, rememberedIds));
     }
 
@@ -105,7 +116,7 @@ public final class IngesterConfiguration implements CamelConfiguration {
         return name;
     }
 
-    private static HikariDataSource clickHouseDataSource(Settings settings) {
+    private static SocketTimeoutDataSource clickHouseDataSource(Settings settings) {
         String url = settings.text("clickhouse.url");
         if (!url.startsWith("jdbc:clickhouse:") && !url.startsWith("jdbc:ch:")) {
             throw new ConfigurationException("clickhouse.url", "is '" + url + "'; expected a JDBC URL such as jdbc:clickhouse://127.0.0.1:8123");
@@ -116,11 +127,22 @@ public final class IngesterConfiguration implements CamelConfiguration {
         config.setUsername(settings.text("clickhouse.user"));
         config.setPassword(settings.optionalText("clickhouse.password").orElse(""));
         config.setMaximumPoolSize(settings.integer("clickhouse.pool-size", 1, 64));
+        int connectTimeout = settings.integer("clickhouse.connect-timeout-ms", 250, 600_000);
+        int socketTimeout = settings.integer("clickhouse.socket-timeout-ms", 1_000, 3_600_000);
+        config.setConnectionTimeout(connectTimeout);
+        config.addDataSourceProperty("connection_timeout", Integer.toString(connectTimeout));
+        config.addDataSourceProperty("socket_timeout", Integer.toString(socketTimeout));
+        // The route's redelivery policy is the one retry; the client would otherwise repeat failed requests unseen.
+        config.addDataSourceProperty("retry", "0");
         try {
-            return new HikariDataSource(config);
+            return new SocketTimeoutDataSource(new HikariDataSource(config), socketTimeout);
         } catch (RuntimeException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new ConfigurationException("clickhouse.url", "cannot connect to " + url + " as " + config.getUsername() + ": " + cause.getMessage());
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            throw new ConfigurationException("clickhouse.url", "cannot connect to " + url + " as " + config.getUsername() + ": "
+                    + FailureReason.of(root));
         }
     }
 

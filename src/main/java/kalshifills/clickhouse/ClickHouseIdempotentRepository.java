@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
+import kalshifills.status.FailureReason;
 import kalshifills.fill.NormalizedFill;
 import kalshifills.fill.NormalizedPage;
 import org.apache.camel.api.management.ManagedAttribute;
@@ -150,7 +151,7 @@ public final class ClickHouseIdempotentRepository extends ServiceSupport impleme
         releasedListener.run();
         LOG.atError().setMessage("fills_insert_failed")
                 .addKeyValue("count", batch.size())
-                .addKeyValue("reason", cause == null ? "unknown" : cause.getClass().getSimpleName() + ": " + cause.getMessage())
+                .addKeyValue("reason", FailureReason.of(cause))
                 .addKeyValue("outcome", "released; the next poll fetches them again")
                 .log();
     }
@@ -188,7 +189,7 @@ public final class ClickHouseIdempotentRepository extends ServiceSupport impleme
     private static void lookupFailed(int ids, SQLException cause) {
         LOG.atWarn().setMessage("stored_fill_check_failed")
                 .addKeyValue("ids", ids)
-                .addKeyValue("reason", cause.getMessage())
+                .addKeyValue("reason", FailureReason.oneLine(cause.getMessage()))
                 .addKeyValue("outcome", "fills let through; the table deduplicates them")
                 .log();
     }

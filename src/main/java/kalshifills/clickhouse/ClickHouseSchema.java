@@ -151,14 +151,19 @@ public final class ClickHouseSchema {
     }
 
     /** Which of {@code count} bound fill ids are stored. */
-    String storedFillIdsSql(int count) {
-        return "SELECT DISTINCT fill_id FROM " + fillsTable + " WHERE fill_id IN (" + "?, ".repeat(count - 1) + "?)";
+    public String storedFillIdsSql(int count) {
+        return "SELECT DISTINCT fill_id FROM " + fillsTable + " WHERE fill_id IN (" + parameters(count) + ")";
+    }
+
+    /** Which of {@code count} bound reject keys are stored. */
+    public String storedRejectKeysSql(int count) {
+        return "SELECT DISTINCT reject_key FROM " + rejectsTable + " WHERE reject_key IN (" + parameters(count) + ")";
     }
 
     /** One row per batch entry; the token is hex, so it is safe inline. */
     String insertFillsSql(String dedupToken) {
         return "INSERT INTO " + fillsTable + " (" + FILL_COLUMNS + ") SETTINGS insert_deduplication_token = '" + hex(dedupToken)
-                + "' VALUES (" + "?, ".repeat(FILL_COLUMNS.split(",").length - 1) + "?)";
+                + "' VALUES (" + parameters(FILL_COLUMNS.split(",").length) + ")";
     }
 
     String insertRejectsSql(String dedupToken) {
@@ -169,6 +174,10 @@ public final class ClickHouseSchema {
     /** {@code database.table}, each a plain identifier, so a name can never change the meaning of a statement. */
     public static boolean isTableName(String table) {
         return table != null && TABLE_NAME.matcher(table).matches();
+    }
+
+    private static String parameters(int count) {
+        return "?, ".repeat(count - 1) + "?";
     }
 
     private static String checkedName(String table) {

@@ -9,6 +9,8 @@ import java.util.List;
 import javax.sql.DataSource;
 
 import kalshifills.fill.NormalizedFill;
+import kalshifills.status.FailureReason;
+import kalshifills.status.PipelineStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,13 +25,16 @@ public final class FillBatchWriter {
     private final DataSource dataSource;
     private final ClickHouseSchema schema;
     private final ClickHouseIdempotentRepository storedFillIds;
+    private final PipelineStatus status;
     private final String instanceId;
     private final String version;
 
-    public FillBatchWriter(DataSource dataSource, ClickHouseSchema schema, ClickHouseIdempotentRepository storedFillIds, String instanceId, String version) {
+    public FillBatchWriter(DataSource dataSource, ClickHouseSchema schema, ClickHouseIdempotentRepository storedFillIds, PipelineStatus status,
+            String instanceId, String version) {
         this.dataSource = dataSource;
         this.schema = schema;
         this.storedFillIds = storedFillIds;
+        this.status = status;
         this.instanceId = instanceId;
         this.version = version;
     }
@@ -45,7 +50,11 @@ public final class FillBatchWriter {
                 insert.addBatch();
             }
             insert.executeBatch();
+        } catch (SQLException | RuntimeException e) {
+            status.insertFailed(FailureReason.of(e));
+            throw e;
         }
+        status.insertSucceeded();
         storedFillIds.markStored(ids);
         LOG.atInfo().setMessage("fills_ingested")
                 .addKeyValue("count", batch.size())

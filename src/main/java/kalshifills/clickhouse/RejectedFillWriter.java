@@ -18,8 +18,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps every rejected fill, with its reason and raw JSON, in the rejects table, and logs it as {@code fills_rejected}.
  *
- * <p>The API serves a bad fill again on every poll; it is stored and logged once. Its key is a hash of its raw JSON:
- * remembered here for the life of the process, and the table's sorting key, so a restart's second copy collapses.
+ * <p>The API serves a bad fill again on every poll; it is stored and logged once. Its key is a hash of its raw JSON,
+ * remembered here once stored; a key this process has not seen yet is looked up in the table (the page's new keys in
+ * one query), so a restart does not store it again. The key is also the table's sorting key, so a copy written by a
+ * second instance at the same moment collapses under {@code FINAL}.
  */
 public final class RejectedFillWriter {
 
@@ -30,11 +32,14 @@ public final class RejectedFillWriter {
     private final Clock clock;
     private final RecentKeys storedKeys;
 
+    private final ExistingKeys existingKeys;
+
     public RejectedFillWriter(DataSource dataSource, ClickHouseSchema schema, Clock clock, int rememberedKeys) {
         this.dataSource = dataSource;
         this.schema = schema;
         this.clock = clock;
         this.storedKeys = new RecentKeys(rememberedKeys);
+        this.existingKeys = new ExistingKeys(dataSource, schema::storedRejectKeysSql);
     }
 
     public void store(List<RejectedFill> rejected) throws SQLException {
@@ -44,6 +49,13 @@ public final class RejectedFillWriter {
             if (!storedKeys.contains(key)) {
                 fresh.put(key, fill);
             }
+        }
+        if (fresh.isEmpty()) {
+            return;
+        }
+        for (String stored : existingKeys.storedAmong(List.copyOf(fresh.keySet()))) {
+            storedKeys.add(stored);
+            fresh.remove(stored);
         }
         if (fresh.isEmpty()) {
             return;

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -12,9 +13,12 @@ import com.fasterxml.jackson.databind.JsonNode;
  *
  * <p>The id is {@code fill_id}, else {@code trade_id}, else a synthetic id: the md5 of
  * {@code order_id:side:count:price:ts} rendered the way the old Python ingester rendered it, so that both writers give
- * the same fill the same id and never store it twice.
+ * the same fill the same id and never store it twice. An id Kalshi gives must look like one (letters, digits and
+ * {@code . _ : -}, at most 128 characters): anything else is a broken or hostile payload and the fill is rejected.
  */
 public final class FillId {
+
+    private static final Pattern WELL_FORMED = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
     private FillId() {
     }
@@ -24,7 +28,7 @@ public final class FillId {
         for (String field : new String[] {"fill_id", "trade_id"}) {
             JsonNode given = fill.get(field);
             if (isPresent(given)) {
-                return scalar(given, field);
+                return wellFormed(field, given, scalar(given, field));
             }
         }
         return md5Hex(syntheticIdInput(fill));
@@ -41,6 +45,14 @@ public final class FillId {
                 scalarOrZero(fill.get("count"), "count"),
                 price.isMissingNode() ? "0" : scalar(price, "price"),
                 scalarOrZero(fill.get("ts"), "ts"));
+    }
+
+    /** The id given in {@code field}, if it looks like an id. */
+    static String wellFormed(String field, JsonNode value, String id) {
+        if (!WELL_FORMED.matcher(id).matches()) {
+            throw FillRejectedException.invalidField(field, value, "an id of at most 128 letters, digits, '.', '_', ':' or '-', such as a UUID");
+        }
+        return id;
     }
 
     /** Python truthiness, except that a blank or whitespace-only string also counts as missing. */

@@ -24,6 +24,7 @@ public final class FillNormalizer {
         this.clock = clock;
     }
 
+    private static final int MAX_TEXT_CHARS = 256;
     private static final int DECIMAL_PLACES = 6;
     private static final int INTEGER_DIGITS = 12;
     private static final Set<String> SIDES = Set.of("yes", "no");
@@ -56,10 +57,10 @@ public final class FillNormalizer {
         Prices prices = prices(fill, side);
         return new NormalizedFill(
                 FillId.of(fill),
-                orEmpty(text(fill, "trade_id")),
+                orEmpty(id(fill, "trade_id")),
                 FillTime.of(fill, clock.instant()),
                 required(firstText(fill, "ticker", "market_ticker"), "the fill has no market: 'ticker' and 'market_ticker' are both missing"),
-                orEmpty(text(fill, "order_id")),
+                orEmpty(id(fill, "order_id")),
                 orEmpty(text(fill, "client_order_id")),
                 side,
                 action,
@@ -193,6 +194,7 @@ public final class FillNormalizer {
         return null;
     }
 
+    /** Text bound for a column: at most {@value #MAX_TEXT_CHARS} characters, none of them a control character. */
     private static String text(JsonNode fill, String field) {
         JsonNode value = fill.get(field);
         if (value == null || value.isNull()) {
@@ -201,7 +203,19 @@ public final class FillNormalizer {
         if (!value.isTextual()) {
             throw FillRejectedException.invalidField(field, value, "a string");
         }
-        return value.textValue();
+        String text = value.textValue();
+        if (text.length() > MAX_TEXT_CHARS) {
+            throw FillRejectedException.invalidField(field, value, "at most " + MAX_TEXT_CHARS + " characters, not " + text.length());
+        }
+        if (text.chars().anyMatch(Character::isISOControl)) {
+            throw FillRejectedException.invalidField(field, value, "text without control characters");
+        }
+        return text;
+    }
+
+    private static String id(JsonNode fill, String field) {
+        String text = text(fill, field);
+        return text == null || text.isEmpty() ? text : FillId.wellFormed(field, fill.get(field), text);
     }
 
     private static Boolean bool(JsonNode fill, String field) {

@@ -10,6 +10,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import kalshifills.fill.NormalizedPage;
+import kalshifills.status.PipelineStatus;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -37,14 +38,16 @@ public final class FillsPoller {
     private final Duration overlap;
     private final Clock clock;
     private final PollCheckpoint checkpoint;
+    private final PipelineStatus status;
 
     /** @param pollKey names this account and filter in the poll state table */
-    public FillsPoller(String pollKey, FillsQuery query, Duration overlap, Clock clock, PollCheckpoint checkpoint) {
+    public FillsPoller(String pollKey, FillsQuery query, Duration overlap, Clock clock, PollCheckpoint checkpoint, PipelineStatus status) {
         this.pollKey = pollKey;
         this.query = query;
         this.overlap = overlap;
         this.clock = clock;
         this.checkpoint = checkpoint;
+        this.status = status;
     }
 
     public String pollKey() {
@@ -116,6 +119,7 @@ public final class FillsPoller {
 
     public void endTick(@ExchangeProperty(TICK) FillsTick tick) {
         tick.poll().fetchedAll();
+        status.pollSucceeded();
         Instant now = clock.instant();
         LOG.atInfo().setMessage("fill_pipeline_stats")
                 .addKeyValue("first_fill_ts_iso", tick.firstFillTs() == null ? null : tick.firstFillTs().toString())
@@ -141,8 +145,10 @@ public final class FillsPoller {
             tick.poll().abandon();
         }
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String reason = cause == null ? "unknown" : PollFailure.reason(cause);
+        status.pollFailed(reason);
         LOG.atWarn().setMessage("fills_poll_failed")
-                .addKeyValue("reason", cause == null ? "unknown" : cause.getClass().getSimpleName() + ": " + cause.getMessage())
+                .addKeyValue("reason", reason)
                 .addKeyValue("pages", tick == null ? 0 : tick.pages())
                 .addKeyValue("fetched", tick == null ? 0 : tick.fetched())
                 .log();

@@ -9,8 +9,6 @@ import java.security.spec.PSSParameterSpec;
 import java.time.Clock;
 import java.util.Base64;
 
-import org.apache.camel.component.http.HttpClientConfigurer;
-import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.core5.http.EntityDetails;
 import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.HttpRequestInterceptor;
@@ -20,10 +18,11 @@ import org.apache.hc.core5.http.protocol.HttpContext;
  * Signs every request the HTTP client sends to Kalshi, as Kalshi's API requires.
  *
  * <p>The signature is RSASSA-PSS (SHA-256, MGF1 SHA-256, 32-byte salt) over {@code timestamp + METHOD + path}, the path
- * without its query string, with the timestamp in epoch milliseconds. The headers are added inside the HTTP client,
- * just before sending, so the key and signatures never sit on a Camel message where a log or an error could show them.
+ * without its query string, with the timestamp in epoch milliseconds. The headers are added inside the HTTP client
+ * ({@link KalshiHttpClient}), just before sending, so the key and signatures never sit on a Camel message where a log or
+ * an error could show them.
  */
-public final class KalshiRequestSigner implements HttpClientConfigurer, HttpRequestInterceptor {
+public final class KalshiRequestSigner implements HttpRequestInterceptor {
 
     static final String KEY_HEADER = "KALSHI-ACCESS-KEY";
     static final String TIMESTAMP_HEADER = "KALSHI-ACCESS-TIMESTAMP";
@@ -38,11 +37,6 @@ public final class KalshiRequestSigner implements HttpClientConfigurer, HttpRequ
         this.keyId = keyId;
         this.privateKey = privateKey;
         this.clock = clock;
-    }
-
-    @Override
-    public void configureHttpClient(HttpClientBuilder clientBuilder) {
-        clientBuilder.addRequestInterceptorLast(this);
     }
 
     @Override

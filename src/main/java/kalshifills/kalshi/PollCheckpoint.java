@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 
+import kalshifills.status.FailureReason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,7 +78,7 @@ public final class PollCheckpoint {
         } catch (SQLException e) {
             LOG.atWarn().setMessage("poll_checkpoint_not_saved")
                     .addKeyValue("complete_until", poll.startedAt.toString())
-                    .addKeyValue("reason", e.getMessage())
+                    .addKeyValue("reason", FailureReason.oneLine(e.getMessage()))
                     .addKeyValue("outcome", "the next polls start further back; nothing is skipped")
                     .log();
         }

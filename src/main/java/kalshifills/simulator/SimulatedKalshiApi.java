@@ -12,6 +12,7 @@ import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
@@ -39,6 +40,26 @@ import com.sun.net.httpserver.HttpServer;
  */
 public final class SimulatedKalshiApi implements AutoCloseable {
 
+    /** Ways Kalshi, or what stands in front of it, sometimes answers instead of with the page asked for. */
+    public enum Fault {
+        /** 429 {@code {"error": "too many requests"}}, without {@code Retry-After}, as Kalshi's rate limiter answers. */
+        RATE_LIMITED,
+        /** 500 with Kalshi's error body. */
+        SERVER_ERROR,
+        /** 200 with an HTML page, as a proxy or a captive portal answers. */
+        HTML_PAGE,
+        /** 200 whose JSON stops halfway. */
+        TRUNCATED_JSON,
+        /** 200 whose {@code fills} is an object, not a list. */
+        FILLS_NOT_A_LIST,
+        /** The page asked for, but with the cursor the request came with, so a client following cursors loops. */
+        SAME_CURSOR,
+        /** The page asked for, {@link #SLOW_BY} late. */
+        SLOW
+    }
+
+    public static final Duration SLOW_BY = Duration.ofSeconds(5);
+
     public static final String API_PREFIX = "/trade-api/v2";
     public static final String FILLS_PATH = API_PREFIX + "/portfolio/fills";
     private static final long MAX_CLOCK_SKEW_MILLIS = 60_000;
@@ -56,6 +77,8 @@ public final class SimulatedKalshiApi implements AutoCloseable {
     private final List<SimulatedFill> fills = new CopyOnWriteArrayList<>();
     private final List<String> queries = new CopyOnWriteArrayList<>();
     private final List<String> signatures = new CopyOnWriteArrayList<>();
+    private final List<Fault> script = new ArrayList<>();
+    private final List<Instant> requestTimes = new CopyOnWriteArrayList<>();
     private final AtomicLong pagesServed = new AtomicLong();
     private final AtomicLong unauthorized = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -98,6 +121,21 @@ public final class SimulatedKalshiApi implements AutoCloseable {
         return unauthorized.get();
     }
 
+    /** Lets the next {@code afterRequests} fills requests through, then answers {@code times} of them with the fault. */
+    public synchronized void failRequests(Fault fault, int afterRequests, int times) {
+        while (script.size() < afterRequests + times) {
+            script.add(null);
+        }
+        for (int i = afterRequests; i < afterRequests + times; i++) {
+            script.set(i, fault);
+        }
+    }
+
+    /** When each fills request arrived, oldest first. */
+    public List<Instant> requestTimes() {
+        return List.copyOf(requestTimes);
+    }
+
     /** Answers every request only after this delay, like a slow exchange. */
     public void delayResponses(Duration delay) {
         responseDelay = delay;
@@ -135,6 +173,7 @@ public final class SimulatedKalshiApi implements AutoCloseable {
             }
             String query = exchange.getRequestURI().getRawQuery();
             queries.add(query == null ? "" : query);
+            requestTimes.add(clock.instant());
             if (!authenticated(exchange, path)) {
                 unauthorized.incrementAndGet();
                 respond(exchange, 401, "{\"error\":{\"code\":\"authentication_error\",\"message\":\"authentication_error\","
@@ -147,13 +186,42 @@ public final class SimulatedKalshiApi implements AutoCloseable {
                 respond(exchange, 400, error("invalid_parameters", "limit must be between 1 and 1000"));
                 return;
             }
-            respond(exchange, 200, page(params, limit));
+            answer(exchange, params, limit, nextFault());
         } catch (NumberFormatException e) {
             respond(exchange, 400, error("invalid_parameters", "a numeric parameter is not a number"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             inFlight.decrementAndGet();
+        }
+    }
+
+    private synchronized Fault nextFault() {
+        return script.isEmpty() ? null : script.remove(0);
+    }
+
+    private void answer(HttpExchange exchange, Map<String, String> params, int limit, Fault fault) throws IOException, InterruptedException {
+        if (fault == null) {
+            respond(exchange, 200, page(params, limit));
+            return;
+        }
+        switch (fault) {
+            case RATE_LIMITED -> respond(exchange, 429, "{\"error\": \"too many requests\"}");
+            case SERVER_ERROR -> respond(exchange, 500, error("internal_error", "internal server error"));
+            case HTML_PAGE -> respond(exchange, 200, "text/html",
+                    "<html><head><title>Service Unavailable</title></head>\n<body><h1>Please try again later</h1></body></html>");
+            case TRUNCATED_JSON -> {
+                String page = page(params, limit);
+                respond(exchange, 200, page.substring(0, page.length() / 2));
+            }
+            case FILLS_NOT_A_LIST -> respond(exchange, 200, "{\"fills\": {\"0\": {}}, \"cursor\": \"\"}");
+            case SAME_CURSOR -> respond(exchange, 200, page(params, limit)
+                    .replaceFirst("\"cursor\":\"[^\"]*\"", "\"cursor\":\"" + params.getOrDefault("cursor", "") + "\""));
+            case SLOW -> {
+                Thread.sleep(SLOW_BY.toMillis());
+                respond(exchange, 200, page(params, limit));
+            }
+            default -> throw new IllegalStateException("no answer for " + fault);
         }
     }
 
@@ -226,8 +294,12 @@ public final class SimulatedKalshiApi implements AutoCloseable {
     }
 
     private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+        respond(exchange, status, "application/json", body);
+    }
+
+    private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);

@@ -28,7 +28,7 @@ class PollScheduleIT {
                 CapturedLogs logs = CapturedLogs.capture()) {
             kalshi.addFills(new SimulatedFills(9).between(Instant.now().minus(Duration.ofMinutes(10)), Instant.now(), 4));
             kalshi.delayResponses(Duration.ofMillis(1500));
-            Map<String, String> settings = RunningIngester.settings(kalshi, clickHouse, table);
+            Map<String, String> settings = RunningIngester.settings(kalshi, clickHouse.jdbcUrl(), table);
             settings.put("fills.poll.cron", "0/1 * * * * ?");
             settings.put("kalshi.fills.page-limit", "2");
             try (RunningIngester ingester = RunningIngester.startOnSchedule(settings)) {

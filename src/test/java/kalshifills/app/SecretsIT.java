@@ -31,7 +31,7 @@ class SecretsIT {
                 CapturedLogs logs = CapturedLogs.capture()) {
             accepting.addFills(new SimulatedFills(3).between(Instant.now().minus(Duration.ofMinutes(5)), Instant.now(), 10));
             for (SimulatedKalshiApi kalshi : new SimulatedKalshiApi[] {accepting, refusing}) {
-                try (RunningIngester ingester = RunningIngester.start(RunningIngester.settings(kalshi, clickHouse, table))) {
+                try (RunningIngester ingester = RunningIngester.start(RunningIngester.settings(kalshi, clickHouse.jdbcUrl(), table))) {
                     ingester.tick();
                 }
             }
@@ -39,7 +39,7 @@ class SecretsIT {
             assertThat(accepting.pagesServed()).isEqualTo(1);
             assertThat(refusing.unauthorizedRequests()).isEqualTo(1);
             assertThat(logs.events("fills_poll_failed")).singleElement()
-                    .satisfies(e -> assertThat((String) e.get("reason")).contains("statusCode: 401"));
+                    .satisfies(e -> assertThat((String) e.get("reason")).startsWith("Kalshi answered HTTP 401"));
             String everything = logs.everything();
             assertThat(accepting.signatures()).hasSize(1);
             assertThat(refusing.signatures()).hasSize(1);

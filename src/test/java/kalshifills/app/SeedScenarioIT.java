@@ -46,7 +46,7 @@ class SeedScenarioIT {
     }
 
     private Map<String, String> settings() {
-        Map<String, String> settings = RunningIngester.settings(kalshi, clickHouse, table);
+        Map<String, String> settings = RunningIngester.settings(kalshi, clickHouse.jdbcUrl(), table);
         settings.put("kalshi.fills.page-limit", "20");
         settings.put("fills.batch.timeout-ms", "200");
         return settings;
@@ -90,15 +90,14 @@ class SeedScenarioIT {
     void a_restarted_service_starts_an_overlap_before_its_last_complete_poll_and_stores_nothing_twice() throws Exception {
         Instant now = Instant.now();
         kalshi.addFills(fills.between(now.minus(Duration.ofMinutes(50)), now.minus(Duration.ofMinutes(2)), 55));
-        String pollState = clickHouse.newDatabase();
+        String pollState = table + "_poll_state";
         Map<String, String> settings = settings();
-        settings.put("clickhouse.poll-state-table", pollState + ".poll_state");
         Instant beforeFirstPoll = Instant.now();
         try (RunningIngester first = RunningIngester.start(settings)) {
             first.tick();
-            Eventually.equals(1L, () -> clickHouse.queryLong("SELECT count() FROM " + pollState + ".poll_state"), Duration.ofSeconds(20));
+            Eventually.equals(1L, () -> clickHouse.queryLong("SELECT count() FROM " + pollState), Duration.ofSeconds(20));
         }
-        List<Object> checkpoint = clickHouse.rows("SELECT poll_key, toUnixTimestamp64Milli(complete_until) FROM " + pollState + ".poll_state").get(0);
+        List<Object> checkpoint = clickHouse.rows("SELECT poll_key, toUnixTimestamp64Milli(complete_until) FROM " + pollState).get(0);
         assertThat(checkpoint.get(0)).isEqualTo(TestKeys.KEY_ID + "/all/all");
         long completeUntil = (Long) checkpoint.get(1);
         assertThat(completeUntil).isBetween(beforeFirstPoll.toEpochMilli(), Instant.now().toEpochMilli());

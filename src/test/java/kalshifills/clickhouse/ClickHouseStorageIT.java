@@ -16,6 +16,7 @@ import kalshifills.fill.NormalizedFill;
 import kalshifills.fill.NormalizedPage;
 import kalshifills.fill.RejectedFill;
 import kalshifills.kalshi.KalshiJson;
+import kalshifills.status.PipelineStatus;
 import kalshifills.testing.CapturedLogs;
 import kalshifills.testing.LocalClickHouse;
 import org.junit.jupiter.api.AfterEach;
@@ -45,8 +46,8 @@ class ClickHouseStorageIT {
         config.setUsername("default");
         dataSource = new HikariDataSource(config);
         schema.createIfAbsent(dataSource);
-        repository = new ClickHouseIdempotentRepository(new FillsTableLookup(dataSource, schema), 1000, 100_000);
-        writer = new FillBatchWriter(dataSource, schema, repository, "it-instance", "it-version");
+        repository = new ClickHouseIdempotentRepository(new ExistingKeys(dataSource, schema::storedFillIdsSql), 1000, 100_000);
+        writer = new FillBatchWriter(dataSource, schema, repository, new PipelineStatus(Clock.systemUTC()), "it-instance", "it-version");
     }
 
     @AfterEach
@@ -108,18 +109,18 @@ class ClickHouseStorageIT {
     }
 
     @Test
-    void ids_are_bound_never_spliced_into_sql() throws Exception {
+    void keys_are_bound_never_spliced_into_sql() throws Exception {
+        writer.insert(fills(1));
         String hostile = "x'); DROP TABLE " + schema.fillsTable() + "; --";
-        writer.insert(List.of(fill("{\"fill_id\":\"" + hostile.replace("\"", "\\\"") + "\",\"ticker\":\"T\",\"side\":\"yes\","
-                + "\"count_fp\":\"1\",\"yes_price_dollars\":\"0.5\",\"ts\":1795521600}")));
 
-        assertThat(new FillsTableLookup(dataSource, schema).storedAmong(List.of(hostile, "absent"))).containsExactly(hostile);
+        assertThat(new ExistingKeys(dataSource, schema::storedFillIdsSql).storedAmong(List.of(hostile, "fill-0", "absent")))
+                .containsExactly("fill-0");
         assertThat(count(schema.fillsTable())).isEqualTo(1);
     }
 
     @Test
     void a_page_costs_one_lookup_per_chunk_and_none_once_its_fills_are_known() throws Exception {
-        ClickHouseIdempotentRepository chunked = new ClickHouseIdempotentRepository(new FillsTableLookup(dataSource, schema), 1000, 100_000);
+        ClickHouseIdempotentRepository chunked = new ClickHouseIdempotentRepository(new ExistingKeys(dataSource, schema::storedFillIdsSql), 1000, 100_000);
         List<NormalizedFill> page = fills(2500);
         writer.insert(page.subList(0, 100));
 
@@ -146,7 +147,7 @@ class ClickHouseStorageIT {
         writer.insert(List.of(fill));
         assertThat(repository.getInFlight()).isZero();
 
-        ClickHouseIdempotentRepository restarted = new ClickHouseIdempotentRepository(new FillsTableLookup(dataSource, schema), 1000, 100_000);
+        ClickHouseIdempotentRepository restarted = new ClickHouseIdempotentRepository(new ExistingKeys(dataSource, schema::storedFillIdsSql), 1000, 100_000);
         restarted.checkPage(new NormalizedPage(List.of(fill), List.of()));
         assertThat(restarted.add(fill.fillId())).as("stored in ClickHouse, seen by a new process").isFalse();
     }

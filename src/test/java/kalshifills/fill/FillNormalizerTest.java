@@ -121,11 +121,38 @@ class FillNormalizerTest {
         "taker not bool | {'fill_id':'f','ticker':'T','side':'yes','count':1,'yes_price':55,'is_taker':'yes','ts':1768175532} | 'is_taker' is \"yes\"; expected true or false",
         "ticker number  | {'fill_id':'f','ticker':42,'side':'yes','count':1,'yes_price':55,'ts':1768175532} | 'ticker' is 42; expected a string",
         "no time        | {'fill_id':'f','ticker':'T','side':'yes','count':1,'yes_price':55} | the fill has no time: 'ts' and 'created_time' are both missing, null or zero",
+        "bad trade id   | {'fill_id':'f','trade_id':'a b','ticker':'T','side':'yes','count':1,'yes_price':55,'ts':1768175532} | 'trade_id' is \"a b\"; expected an id of at most 128 letters, digits, '.', '_', ':' or '-', such as a UUID",
+        "bad order id   | {'fill_id':'f','order_id':'o;1','ticker':'T','side':'yes','count':1,'yes_price':55,'ts':1768175532} | 'order_id' is \"o;1\"; expected an id of at most 128 letters, digits, '.', '_', ':' or '-', such as a UUID",
+        "control char   | {'fill_id':'f','ticker':'KX\\u0007BELL','side':'yes','count':1,'yes_price':55,'ts':1768175532} | 'ticker' is \"KX\\u0007BELL\"; expected text without control characters",
     })
     void rejects_a_bad_fill_naming_the_field_and_what_was_expected(String what, String fillJson, String reason) {
         assertThatThrownBy(() -> normalize(fillJson.replace('\'', '"')))
                 .isInstanceOf(FillRejectedException.class)
                 .hasMessage(reason);
+    }
+
+    @Test
+    void an_id_that_is_sql_is_rejected_not_stored() {
+        var fill = JSON.createObjectNode().put("fill_id", "'); DROP TABLE kalshi.mm_fills; --").put("ticker", "T").put("side", "yes")
+                .put("count", 1).put("yes_price", 55).put("ts", 1768175532);
+
+        assertThatThrownBy(() -> normalizer.normalize(fill)).isInstanceOf(FillRejectedException.class)
+                .hasMessage("'fill_id' is \"'); DROP TABLE kalshi.mm_fills; --\"; expected an id of at most 128 letters, digits, '.', '_',"
+                        + " ':' or '-', such as a UUID");
+    }
+
+    @Test
+    void a_megabyte_string_is_rejected_with_its_length_and_kept_whole_in_the_raw_json() {
+        String ticker = "K".repeat(1 << 20);
+        var fill = JSON.createObjectNode().put("fill_id", "f").put("ticker", ticker).put("side", "yes").put("count", 1)
+                .put("yes_price", 55).put("ts", 1768175532);
+
+        NormalizedPage page = normalizer.normalizePage(List.of(fill));
+
+        assertThat(page.rejected()).singleElement().satisfies(r -> {
+            assertThat(r.reason()).startsWith("'ticker' is \"KKKK").endsWith("; expected at most 256 characters, not 1048576").hasSizeLessThan(200);
+            assertThat(r.rawJson()).contains(ticker);
+        });
     }
 
     @Test

@@ -62,6 +62,27 @@ public final class LocalClickHouse {
         }
     }
 
+    /** SIGKILL, as a crash or the OOM killer would end it. */
+    public void kill() {
+        try {
+            long pid = Long.parseLong(Files.readString(dir.resolve("clickhouse.pid")).trim());
+            ProcessHandle server = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no process " + pid));
+            server.destroyForcibly();
+            server.onExit().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot kill the ClickHouse server of " + dir, e);
+        }
+    }
+
+    /** Starts it again on the same port, with the same data. */
+    public void restart() {
+        script("start", dir.toString(), Integer.toString(port));
+    }
+
+    public int port() {
+        return port != 0 ? port : java.net.URI.create(jdbcUrl.substring("jdbc:".length())).getPort();
+    }
+
     public String jdbcUrl() {
         return jdbcUrl;
     }

@@ -50,14 +50,15 @@ public final class RunningIngester implements AutoCloseable {
     }
 
     /** Settings that point the service at a simulated Kalshi account and at a fills table (and rejects table) of its own. */
-    public static Map<String, String> settings(SimulatedKalshiApi kalshi, LocalClickHouse clickHouse, String fillsTable) {
+    public static Map<String, String> settings(SimulatedKalshiApi kalshi, String clickHouseUrl, String fillsTable) {
         Map<String, String> settings = new HashMap<>();
         settings.put("kalshi.base-url", kalshi.baseUrl());
         settings.put("kalshi.api-key-id", TestKeys.KEY_ID);
         settings.put("kalshi.private-key-file", TestKeys.PKCS1_PRIVATE_KEY.toString());
-        settings.put("clickhouse.url", clickHouse.jdbcUrl());
+        settings.put("clickhouse.url", clickHouseUrl);
         settings.put("clickhouse.fills-table", fillsTable);
         settings.put("clickhouse.rejects-table", fillsTable + "_rejected");
+        settings.put("clickhouse.poll-state-table", fillsTable + "_poll_state");
         return settings;
     }
 

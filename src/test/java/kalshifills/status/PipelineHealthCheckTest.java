@@ -1,0 +1,68 @@
+package kalshifills.status;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.camel.health.HealthCheck;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PipelineHealthCheckTest {
+
+    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-24T12:00:00Z"));
+    private final PipelineStatus status = new PipelineStatus(new Clock() {
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+    });
+    private final PipelineHealthCheck check = new PipelineHealthCheck(status);
+
+    @Test
+    void up_while_polls_and_inserts_succeed() {
+        status.pollSucceeded();
+        status.insertSucceeded();
+
+        HealthCheck.Result result = check.call();
+
+        assertThat(result.getState()).isEqualTo(HealthCheck.State.UP);
+        assertThat(result.getDetails()).containsEntry("last_poll_ok", "2026-11-24T12:00:00Z");
+    }
+
+    @Test
+    void down_saying_since_when_and_why_while_inserts_fail_then_up_again() {
+        status.insertFailed("SQLException: Connection refused");
+        now.set(now.get().plusSeconds(30));
+        status.insertFailed("SQLTransientConnectionException: clickhouse - Connection is not available");
+
+        HealthCheck.Result down = check.call();
+        assertThat(down.getState()).isEqualTo(HealthCheck.State.DOWN);
+        assertThat(down.getMessage()).hasValue("inserts into ClickHouse failing since 2026-11-24T12:00:00Z:"
+                + " SQLTransientConnectionException: clickhouse - Connection is not available");
+
+        status.insertSucceeded();
+        assertThat(check.call().getState()).isEqualTo(HealthCheck.State.UP);
+    }
+
+    @Test
+    void down_naming_both_when_polls_and_inserts_fail() {
+        status.pollFailed("Kalshi answered HTTP 503");
+        status.insertFailed("SQLException: Connection refused");
+
+        assertThat(check.call().getMessage()).hasValue("polls of Kalshi failing since 2026-11-24T12:00:00Z: Kalshi answered HTTP 503;"
+                + " inserts into ClickHouse failing since 2026-11-24T12:00:00Z: SQLException: Connection refused");
+    }
+}

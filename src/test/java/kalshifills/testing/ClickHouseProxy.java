@@ -1,0 +1,89 @@
+package kalshifills.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A TCP proxy in front of ClickHouse's HTTP port that can let a request through and lose the answer: the server does the
+ * work, the client waits until its socket times out. That is an insert that timed out after the server wrote it.
+ */
+public final class ClickHouseProxy implements AutoCloseable {
+
+    private final ServerSocket listener;
+    private final int serverPort;
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+    private final AtomicInteger answersToLose = new AtomicInteger();
+    private final AtomicInteger matchingRequests = new AtomicInteger();
+    private volatile String marker = "";
+
+    public ClickHouseProxy(int serverPort) throws IOException {
+        this.serverPort = serverPort;
+        this.listener = new ServerSocket();
+        listener.bind(new InetSocketAddress("127.0.0.1", 0));
+        threads.submit(this::accept);
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:clickhouse://127.0.0.1:" + listener.getLocalPort();
+    }
+
+    /** The next {@code times} requests whose body contains {@code marker} reach the server; their answers are lost. */
+    public void loseAnswersTo(String marker, int times) {
+        this.marker = marker;
+        answersToLose.set(times);
+    }
+
+    /** Requests seen so far whose body contains the marker. */
+    public int matchingRequests() {
+        return matchingRequests.get();
+    }
+
+    @Override
+    public void close() throws IOException {
+        listener.close();
+        threads.shutdownNow();
+    }
+
+    private void accept() {
+        while (!listener.isClosed()) {
+            try {
+                Socket client = listener.accept();
+                Socket server = new Socket("127.0.0.1", serverPort);
+                AtomicBoolean loseAnswers = new AtomicBoolean();
+                threads.submit(() -> pump(client, server, loseAnswers, true));
+                threads.submit(() -> pump(server, client, loseAnswers, false));
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void pump(Socket from, Socket to, AtomicBoolean loseAnswers, boolean request) {
+        try (from; to; InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+            byte[] buffer = new byte[65536];
+            for (int read = in.read(buffer); read > 0; read = in.read(buffer)) {
+                if (request && !marker.isEmpty() && new String(buffer, 0, read, StandardCharsets.ISO_8859_1).contains(marker)) {
+                    matchingRequests.incrementAndGet();
+                    if (answersToLose.getAndDecrement() > 0) {
+                        loseAnswers.set(true);
+                    }
+                }
+                if (request || !loseAnswers.get()) {
+                    out.write(buffer, 0, read);
+                    out.flush();
+                }
+            }
+        } catch (IOException e) {
+            // one side closed: the other pump ends with it
+        }
+    }
+}
