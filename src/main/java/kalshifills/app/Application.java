@@ -28,6 +28,7 @@ public final class Application {
         int exitCode;
         try {
             if (demo) {
+                refuseAccountEnvironment();
                 try (DemoAccount account = DemoAccount.start()) {
                     account.overrideSettings(main);
                     exitCode = main.run(camelArgs.toArray(String[]::new));
@@ -47,6 +48,17 @@ public final class Application {
         main.configure().addConfiguration(IngesterConfiguration.class);
         main.setPropertyPlaceholderLocations("file:application.properties");
         return main;
+    }
+
+    private static void refuseAccountEnvironment() {
+        for (String key : DemoAccount.ACCOUNT_SETTINGS) {
+            String variable = ConfigurationException.environmentVariable(key);
+            String value = System.getenv(variable);
+            if (value != null && !value.isBlank()) {
+                throw new ConfigurationException(key, "is set in the environment, and --demo runs against a simulated account:"
+                        + " unset " + variable + " to run the demo, or leave out --demo to use it");
+            }
+        }
     }
 
     /** One line naming what to fix, instead of a stack trace. */

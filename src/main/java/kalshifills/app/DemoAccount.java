@@ -69,7 +69,10 @@ final class DemoAccount implements AutoCloseable {
         return account;
     }
 
-    /** Points the service at the simulated account, whatever the properties and environment say. */
+    /** The settings the demo account replaces; environment variables would outrank the replacement, so they must be unset. */
+    static final List<String> ACCOUNT_SETTINGS = List.of("kalshi.base-url", "kalshi.api-key-id", "kalshi.private-key-file");
+
+    /** Points the service at the simulated account, whatever application.properties says. */
     void overrideSettings(Main main) {
         main.addOverrideProperty("kalshi.base-url", api.baseUrl());
         main.addOverrideProperty("kalshi.api-key-id", KEY_ID);

@@ -1,18 +1,24 @@
 package kalshifills.app;
 
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
 
+import javax.sql.DataSource;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import kalshifills.clickhouse.ClickHouseSchema;
-import kalshifills.clickhouse.FillBatchWriter;
-import kalshifills.clickhouse.RejectedFillWriter;
 import kalshifills.clickhouse.ClickHouseIdempotentRepository;
+import kalshifills.clickhouse.ClickHouseSchema;
 import kalshifills.clickhouse.ExistingKeys;
+import kalshifills.clickhouse.FillBatchWriter;
 import kalshifills.clickhouse.PollStateTable;
+import kalshifills.clickhouse.RejectedFillWriter;
 import kalshifills.clickhouse.SocketTimeoutDataSource;
 import kalshifills.fill.FillNormalizer;
 import kalshifills.kalshi.FillsPoller;
@@ -41,6 +47,7 @@ public final class IngesterConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context.getPropertiesComponent());
         Clock clock = Clock.systemUTC();
+        checkKalshiBaseUrl(settings);
         KalshiRequestSigner signer = kalshiRequestSigner(settings, clock);
         FillsQuery query = fillsQuery(settings);
         ClickHouseSchema schema = clickHouseSchema(settings);
@@ -55,7 +62,7 @@ public final class IngesterConfiguration implements CamelConfiguration {
             schema.createIfAbsent(dataSource);
         } catch (SQLException e) {
             throw new ConfigurationException("clickhouse.fills-table", "cannot create " + schema.fillsTable() + " or "
-                    + schema.rejectsTable() + ": " + e.getMessage());
+                    + schema.rejectsTable() + ": " + FailureReason.of(e));
         } catch (IllegalStateException e) {
             throw new ConfigurationException("clickhouse.fills-table", e.getMessage());
         }
@@ -96,6 +103,21 @@ public final class IngesterConfiguration implements CamelConfiguration {
         }
     }
 
+    /** The routes build their Kalshi endpoint from it; a wrong one should be named now, not deep inside Camel's start. */
+    private static void checkKalshiBaseUrl(Settings settings) {
+        String baseUrl = settings.text("kalshi.base-url");
+        try {
+            URI uri = new URI(baseUrl);
+            if (("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null && uri.getQuery() == null) {
+                return;
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        throw new ConfigurationException("kalshi.base-url", "is '" + baseUrl + "'; expected an http(s) URL such as"
+                + " https://external-api.kalshi.com/trade-api/v2");
+    }
+
     private static FillsQuery fillsQuery(Settings settings) {
         return new FillsQuery(
                 settings.integer("kalshi.fills.page-limit", 1, 1000),
@@ -134,15 +156,32 @@ public final class IngesterConfiguration implements CamelConfiguration {
         config.addDataSourceProperty("socket_timeout", Integer.toString(socketTimeout));
         // The route's redelivery policy is the one retry; the client would otherwise repeat failed requests unseen.
         config.addDataSourceProperty("retry", "0");
+        SocketTimeoutDataSource dataSource;
         try {
-            return new SocketTimeoutDataSource(new HikariDataSource(config), socketTimeout);
+            dataSource = new SocketTimeoutDataSource(new HikariDataSource(config), socketTimeout);
         } catch (RuntimeException e) {
-            Throwable root = e;
-            while (root.getCause() != null) {
-                root = root.getCause();
-            }
             throw new ConfigurationException("clickhouse.url", "cannot connect to " + url + " as " + config.getUsername() + ": "
-                    + FailureReason.of(root));
+                    + FailureReason.of(e));
+        }
+        checkReachable(dataSource, url, config.getUsername());
+        return dataSource;
+    }
+
+    /** The driver opens connections without asking the server anything: ask it something, and name the setting to fix. */
+    private static void checkReachable(DataSource dataSource, String url, String user) {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("SELECT 1");
+        } catch (SQLException e) {
+            String answer = FailureReason.of(e);
+            if (answer.contains("UNKNOWN_DATABASE")) {
+                throw new ConfigurationException("clickhouse.url", "names a database that does not exist (" + answer
+                        + "); create it, or leave the database out of the URL: the service creates its tables' databases itself");
+            }
+            if (answer.contains("AUTHENTICATION_FAILED") || answer.contains("REQUIRED_PASSWORD")) {
+                throw new ConfigurationException("clickhouse.user", "ClickHouse at " + url + " refused user '" + user + "' (" + answer
+                        + "); check clickhouse.user and clickhouse.password");
+            }
+            throw new ConfigurationException("clickhouse.url", "cannot reach ClickHouse at " + url + ": " + answer);
         }
     }
 

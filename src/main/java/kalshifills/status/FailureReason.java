@@ -10,7 +10,7 @@ public final class FailureReason {
 
     /**
      * The root cause first, as it usually says what is wrong ({@code ConnectException: Connection refused}), then the
-     * exception that reported it: simple class names and messages, on one line.
+     * exception that reported it unless it only repeats the cause: simple class names and messages, on one line.
      */
     public static String of(Throwable failure) {
         if (failure == null) {
@@ -20,8 +20,10 @@ public final class FailureReason {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String reported = failure.getClass().getSimpleName() + ": " + failure.getMessage();
-        return oneLine(root == failure ? reported : root.getClass().getSimpleName() + ": " + root.getMessage() + " (in " + reported + ")");
+        String cause = root.getClass().getSimpleName() + ": " + root.getMessage();
+        boolean saysNoMore = root == failure || (failure.getMessage() != null && root.getMessage() != null
+                && root.getMessage().contains(failure.getMessage().strip()));
+        return oneLine(saysNoMore ? cause : cause + " (in " + failure.getClass().getSimpleName() + ": " + failure.getMessage() + ")");
     }
 
     /** Any text collapsed onto one line and cut at a bounded length, however many lines a server or parser produced. */

@@ -41,24 +41,4 @@ class ApplicationJarIT {
         assertThat(clickHouse.queryLong("SELECT count() FROM " + database + ".mm_fills")).isEqualTo(ingested).isGreaterThanOrEqualTo(55);
         assertThat(clickHouse.queryLong("SELECT uniqExact(fill_id) FROM " + database + ".mm_fills")).isEqualTo(ingested);
     }
-
-    @Test
-    void a_missing_setting_stops_start_up_with_one_line_naming_it() throws Exception {
-        ServiceProcess service = ServiceProcess.start(Map.of("kalshi.api-key-id", ""));
-
-        assertThat(service.exitWithin(Duration.ofSeconds(60))).isEqualTo(2);
-        assertThat(service.events("configuration_error")).singleElement().satisfies(e -> assertThat(e.get("reason").asText())
-                .isEqualTo("kalshi.api-key-id (environment variable KALSHI_API_KEY_ID): is not set; set it to the id of your"
-                        + " Kalshi API key, or start with --demo to run against the simulated API"));
-    }
-
-    @Test
-    void a_clickhouse_url_that_is_not_jdbc_stops_start_up_naming_the_key() throws Exception {
-        ServiceProcess service = ServiceProcess.start(Map.of("clickhouse.url", "http://127.0.0.1:8123"), "--demo");
-
-        assertThat(service.exitWithin(Duration.ofSeconds(60))).isEqualTo(2);
-        assertThat(service.events("configuration_error")).singleElement().satisfies(e -> assertThat(e.get("reason").asText())
-                .isEqualTo("clickhouse.url (environment variable CLICKHOUSE_URL): is 'http://127.0.0.1:8123'; expected a JDBC URL"
-                        + " such as jdbc:clickhouse://127.0.0.1:8123"));
-    }
 }

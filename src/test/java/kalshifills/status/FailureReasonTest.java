@@ -19,6 +19,13 @@ class FailureReasonTest {
     }
 
     @Test
+    void a_wrapper_that_repeats_its_cause_is_left_out() {
+        SQLException reported = new SQLException("Code: 81. Database x does not exist", new IllegalStateException("Code: 81. Database x does not exist"));
+
+        assertThat(FailureReason.of(reported)).isEqualTo("IllegalStateException: Code: 81. Database x does not exist");
+    }
+
+    @Test
     void a_failure_without_a_cause_reads_as_itself_on_one_line() {
         assertThat(FailureReason.of(new IllegalStateException("line one\n  line two\tend"))).isEqualTo("IllegalStateException: line one line two end");
         assertThat(FailureReason.of(null)).isEqualTo("unknown");
