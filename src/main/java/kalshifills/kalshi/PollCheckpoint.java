@@ -65,10 +65,9 @@ public final class PollCheckpoint {
     }
 
     private void completeIfDone(Poll poll) {
-        if (!poll.fetchedAll || !poll.pending.isEmpty()) {
+        if (!poll.fetchedAll || !poll.pending.isEmpty() || !open.remove(poll)) {
             return;
         }
-        open.remove(poll);
         if (!poll.waited || !poll.startedAt.isAfter(saved)) {
             return;
         }

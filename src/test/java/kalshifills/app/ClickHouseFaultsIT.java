@@ -91,6 +91,38 @@ class ClickHouseFaultsIT {
     }
 
     @Test
+    void the_oldest_batch_of_a_three_hour_catch_up_failing_to_insert_keeps_the_window_open_until_it_is_stored() throws Exception {
+        LocalClickHouse clickHouse = LocalClickHouse.shared();
+        String table = clickHouse.newDatabase() + ".mm_fills";
+        try (ClickHouseProxy proxy = new ClickHouseProxy(clickHouse.port());
+                SimulatedKalshiApi kalshi = new SimulatedKalshiApi(TestKeys.KEY_ID, TestKeys.publicKey(), Clock.systemUTC(), 0);
+                CapturedLogs logs = CapturedLogs.capture()) {
+            Instant now = Instant.now();
+            kalshi.addFills(fills.between(now.minus(Duration.ofHours(3)), now.minus(Duration.ofMinutes(1)), 300));
+            Map<String, String> settings = RunningIngester.settings(kalshi, proxy.jdbcUrl(), table);
+            settings.put("kalshi.fills.page-limit", "100");
+            settings.put("fills.batch.size", "100");
+            settings.put("fills.insert.retries", "1");
+            settings.put("fills.insert.first-retry-delay-ms", "100");
+            // Newest first: the third batch holds the oldest fills, two to three hours old. It and its retry fail.
+            proxy.refuseRequestsTo("INSERT INTO " + table + " (", 2, 2);
+            String count = "SELECT count() FROM " + table;
+
+            try (RunningIngester ingester = RunningIngester.start(settings)) {
+                ingester.tick();
+                Eventually.equals(1, () -> logs.events("fills_insert_failed").size(), Duration.ofSeconds(30));
+                assertThat(clickHouse.queryLong(count)).isEqualTo(200);
+
+                ingester.tick();
+                Eventually.equals(300L, () -> clickHouse.queryLong(count), Duration.ofSeconds(30));
+            }
+            assertThat(kalshi.queries()).hasSize(6);
+            assertThat(kalshi.queries().get(3)).as("the second poll still asks for everything").isEqualTo("limit=100");
+            assertThat(clickHouse.queryLong("SELECT uniqExact(fill_id) FROM " + table)).isEqualTo(300);
+        }
+    }
+
+    @Test
     void an_insert_whose_answer_is_lost_after_the_server_wrote_it_is_retried_and_the_server_drops_the_copy() throws Exception {
         LocalClickHouse clickHouse = LocalClickHouse.shared();
         String table = clickHouse.newDatabase() + ".mm_fills";

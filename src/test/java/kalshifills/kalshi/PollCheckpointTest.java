@@ -82,6 +82,18 @@ class PollCheckpointTest {
     }
 
     @Test
+    void a_batch_released_before_the_last_page_keeps_the_poll_from_completing() {
+        PollCheckpoint.Poll poll = checkpoint.start(T1);
+        inFlight.add("a");
+        poll.pageDone(List.of("a"));
+        store("a");
+        checkpoint.batchReleased();
+        poll.fetchedAll();
+
+        assertThat(saved).isEmpty();
+    }
+
+    @Test
     void the_checkpoint_only_moves_forward() {
         PollCheckpoint.Poll older = checkpoint.start(T1);
         PollCheckpoint.Poll newer = checkpoint.start(T2);

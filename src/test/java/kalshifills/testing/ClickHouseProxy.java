@@ -13,8 +13,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A TCP proxy in front of ClickHouse's HTTP port that can let a request through and lose the answer: the server does the
- * work, the client waits until its socket times out. That is an insert that timed out after the server wrote it.
+ * A TCP proxy in front of ClickHouse's HTTP port that can let a request through and lose the answer (the server does the
+ * work, the client waits until its socket times out: an insert that timed out after the server wrote it), or cut the
+ * connection before a request reaches the server (an insert that failed).
  */
 public final class ClickHouseProxy implements AutoCloseable {
 
@@ -24,6 +25,8 @@ public final class ClickHouseProxy implements AutoCloseable {
     private final AtomicInteger answersToLose = new AtomicInteger();
     private final AtomicInteger matchingRequests = new AtomicInteger();
     private volatile String marker = "";
+    private volatile int refuseFrom = Integer.MAX_VALUE;
+    private volatile int refuseUntil = Integer.MAX_VALUE;
 
     public ClickHouseProxy(int serverPort) throws IOException {
         this.serverPort = serverPort;
@@ -40,6 +43,13 @@ public final class ClickHouseProxy implements AutoCloseable {
     public void loseAnswersTo(String marker, int times) {
         this.marker = marker;
         answersToLose.set(times);
+    }
+
+    /** Of the requests whose body contains {@code marker}, lets {@code after} through and cuts the connection of the next {@code times}. */
+    public void refuseRequestsTo(String marker, int after, int times) {
+        this.marker = marker;
+        refuseFrom = matchingRequests.get() + after + 1;
+        refuseUntil = refuseFrom + times;
     }
 
     /** Requests seen so far whose body contains the marker. */
@@ -72,7 +82,10 @@ public final class ClickHouseProxy implements AutoCloseable {
             byte[] buffer = new byte[65536];
             for (int read = in.read(buffer); read > 0; read = in.read(buffer)) {
                 if (request && !marker.isEmpty() && new String(buffer, 0, read, StandardCharsets.ISO_8859_1).contains(marker)) {
-                    matchingRequests.incrementAndGet();
+                    int seen = matchingRequests.incrementAndGet();
+                    if (seen >= refuseFrom && seen < refuseUntil) {
+                        return;
+                    }
                     if (answersToLose.getAndDecrement() > 0) {
                         loseAnswers.set(true);
                     }
