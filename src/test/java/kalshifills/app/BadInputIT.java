@@ -1,6 +1,5 @@
 package kalshifills.app;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -10,12 +9,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import kalshifills.simulator.SimulatedFill;
 import kalshifills.simulator.SimulatedFills;
-import kalshifills.simulator.SimulatedKalshiApi;
 import kalshifills.testing.CapturedLogs;
 import kalshifills.testing.Eventually;
-import kalshifills.testing.LocalClickHouse;
 import kalshifills.testing.RunningIngester;
-import kalshifills.testing.TestKeys;
+import kalshifills.testing.SimulatedAccountTest;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,12 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A page with one fill of every bad kind among good ones, served on every poll: each bad fill is kept once in the rejects
  * table with its reason and its JSON, logged once, and the good fills are stored.
  */
-class BadInputIT {
+class BadInputIT extends SimulatedAccountTest {
 
     private static final Instant NOW = Instant.now();
-
-    private final LocalClickHouse clickHouse = LocalClickHouse.shared();
-    private final String table = clickHouse.newDatabase() + ".mm_fills";
 
     /** A fill good in every way but the ones a case changes. */
     private static ObjectNode good(String id) {
@@ -61,18 +55,17 @@ class BadInputIT {
 
     @Test
     void every_bad_fill_is_kept_once_with_its_reason_and_the_rest_of_its_page_is_stored() throws Exception {
-        try (SimulatedKalshiApi kalshi = new SimulatedKalshiApi(TestKeys.KEY_ID, TestKeys.publicKey(), Clock.systemUTC(), 0);
-                CapturedLogs logs = CapturedLogs.capture()) {
+        try (CapturedLogs logs = CapturedLogs.capture()) {
             kalshi.addFills(new SimulatedFills(10).between(NOW.minus(Duration.ofMinutes(20)), NOW.minus(Duration.ofMinutes(2)), 20));
             kalshi.addFills(BAD.keySet().stream().map(BadInputIT::served).toList());
-            Map<String, String> settings = RunningIngester.settings(kalshi, clickHouse.jdbcUrl(), table);
+            Map<String, String> settings = settings();
             settings.put("fills.batch.timeout-ms", "200");
 
             try (RunningIngester ingester = RunningIngester.start(settings)) {
                 for (int poll = 0; poll < 3; poll++) {
                     ingester.tick();
                 }
-                Eventually.equals(20L, () -> clickHouse.queryLong("SELECT count() FROM " + table), Duration.ofSeconds(20));
+                Eventually.equals(20L, this::stored, Duration.ofSeconds(20));
             }
             try (RunningIngester restarted = RunningIngester.start(settings)) {
                 restarted.tick();
@@ -80,7 +73,7 @@ class BadInputIT {
 
             assertThat(logs.events("fills_poll_failed")).isEmpty();
             assertThat(logs.events("fills_rejected")).as("logged once each, over 4 polls and a restart").hasSize(BAD.size());
-            assertThat(clickHouse.queryLong("SELECT count() FROM " + table)).isEqualTo(20);
+            assertThat(stored()).isEqualTo(20);
             assertThat(clickHouse.queryLong("SELECT count() FROM " + table + "_rejected")).as("kept once each, without FINAL").isEqualTo(BAD.size());
             List<List<Object>> rejects = clickHouse.rows("SELECT reason, raw_json, fill_id, received_at FROM " + table + "_rejected");
             for (Map.Entry<ObjectNode, String> bad : BAD.entrySet()) {

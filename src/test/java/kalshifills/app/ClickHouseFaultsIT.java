@@ -1,7 +1,6 @@
 package kalshifills.app;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -14,7 +13,7 @@ import kalshifills.testing.ClickHouseProxy;
 import kalshifills.testing.Eventually;
 import kalshifills.testing.LocalClickHouse;
 import kalshifills.testing.RunningIngester;
-import kalshifills.testing.TestKeys;
+import kalshifills.testing.SimulatedAccountTest;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -23,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** ClickHouse failing under a running service: killed, down for a minute, or losing the answer to an insert it made. */
-class ClickHouseFaultsIT {
+class ClickHouseFaultsIT extends SimulatedAccountTest {
 
     private final SimulatedFills fills = new SimulatedFills(77);
 
@@ -38,9 +37,7 @@ class ClickHouseFaultsIT {
     @Test
     void clickhouse_killed_and_down_for_a_minute_while_fills_arrive_then_every_fill_is_stored_once() throws Exception {
         LocalClickHouse own = LocalClickHouse.start(Path.of("target", "clickhouse-outage-it"), LocalClickHouse.freePort());
-        String table = own.newDatabase() + ".mm_fills";
-        try (SimulatedKalshiApi kalshi = new SimulatedKalshiApi(TestKeys.KEY_ID, TestKeys.publicKey(), Clock.systemUTC(), 0);
-                CapturedLogs logs = CapturedLogs.capture()) {
+        try (CapturedLogs logs = CapturedLogs.capture()) {
             kalshi.addFills(fills.between(Instant.now().minus(Duration.ofMinutes(30)), Instant.now().minus(Duration.ofMinutes(1)), 20));
             Map<String, String> settings = RunningIngester.settings(kalshi, own.jdbcUrl(), table);
             settings.put("fills.poll.cron", "0/1 * * * * ?");
@@ -92,11 +89,7 @@ class ClickHouseFaultsIT {
 
     @Test
     void the_oldest_batch_of_a_three_hour_catch_up_failing_to_insert_keeps_the_window_open_until_it_is_stored() throws Exception {
-        LocalClickHouse clickHouse = LocalClickHouse.shared();
-        String table = clickHouse.newDatabase() + ".mm_fills";
-        try (ClickHouseProxy proxy = new ClickHouseProxy(clickHouse.port());
-                SimulatedKalshiApi kalshi = new SimulatedKalshiApi(TestKeys.KEY_ID, TestKeys.publicKey(), Clock.systemUTC(), 0);
-                CapturedLogs logs = CapturedLogs.capture()) {
+        try (ClickHouseProxy proxy = new ClickHouseProxy(clickHouse.port()); CapturedLogs logs = CapturedLogs.capture()) {
             Instant now = Instant.now();
             kalshi.addFills(fills.between(now.minus(Duration.ofHours(3)), now.minus(Duration.ofMinutes(1)), 300));
             Map<String, String> settings = RunningIngester.settings(kalshi, proxy.jdbcUrl(), table);
@@ -124,11 +117,7 @@ class ClickHouseFaultsIT {
 
     @Test
     void an_insert_whose_answer_is_lost_after_the_server_wrote_it_is_retried_and_the_server_drops_the_copy() throws Exception {
-        LocalClickHouse clickHouse = LocalClickHouse.shared();
-        String table = clickHouse.newDatabase() + ".mm_fills";
-        try (ClickHouseProxy proxy = new ClickHouseProxy(clickHouse.port());
-                SimulatedKalshiApi kalshi = new SimulatedKalshiApi(TestKeys.KEY_ID, TestKeys.publicKey(), Clock.systemUTC(), 0);
-                CapturedLogs logs = CapturedLogs.capture()) {
+        try (ClickHouseProxy proxy = new ClickHouseProxy(clickHouse.port()); CapturedLogs logs = CapturedLogs.capture()) {
             kalshi.addFills(fills.between(Instant.now().minus(Duration.ofMinutes(30)), Instant.now(), 25));
             Map<String, String> settings = RunningIngester.settings(kalshi, proxy.jdbcUrl(), table);
             settings.put("fills.batch.timeout-ms", "200");

@@ -8,14 +8,14 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import kalshifills.simulator.SimulatedFills;
-import kalshifills.simulator.SimulatedKalshiApi;
 import kalshifills.simulator.SimulatedKalshiApi.Fault;
+import kalshifills.simulator.SimulatedKalshiApi;
 import kalshifills.testing.CapturedLogs;
 import kalshifills.testing.Eventually;
 import kalshifills.testing.LocalClickHouse;
 import kalshifills.testing.RunningIngester;
+import kalshifills.testing.SimulatedAccountTest;
 import kalshifills.testing.TestKeys;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -27,26 +27,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Kalshi, or what stands in front of it, answering badly in the middle of a poll: the poll fails with one line saying
  * why, the fills of the pages read before the fault are stored, and the next poll stores the rest, each fill once.
  */
-class KalshiFaultsIT {
+class KalshiFaultsIT extends SimulatedAccountTest {
 
     private static final int FILLS = 45;
     private static final int PAGE = 15;
 
-    private final LocalClickHouse clickHouse = LocalClickHouse.shared();
-    private final String table = clickHouse.newDatabase() + ".mm_fills";
-    private final SimulatedKalshiApi kalshi = new SimulatedKalshiApi(TestKeys.KEY_ID, TestKeys.publicKey(), Clock.systemUTC(), 0);
-
-    KalshiFaultsIT() throws Exception {
+    KalshiFaultsIT() {
         kalshi.addFills(new SimulatedFills(45).between(Instant.now().minus(Duration.ofMinutes(30)), Instant.now(), FILLS));
     }
 
-    @AfterEach
-    void stopKalshi() {
-        kalshi.close();
-    }
-
-    private Map<String, String> settings() {
-        Map<String, String> settings = RunningIngester.settings(kalshi, clickHouse.jdbcUrl(), table);
+    @Override
+    protected Map<String, String> settings() {
+        Map<String, String> settings = super.settings();
         settings.put("kalshi.fills.page-limit", Integer.toString(PAGE));
         settings.put("fills.batch.timeout-ms", "200");
         settings.put("camel.component.http.so-timeout", "2000");
@@ -54,10 +46,6 @@ class KalshiFaultsIT {
         settings.put("kalshi.rate-limit.first-retry-delay-ms", "200");
         settings.put("kalshi.rate-limit.max-retry-delay-ms", "600");
         return settings;
-    }
-
-    private long stored() {
-        return clickHouse.queryLong("SELECT count() FROM " + table);
     }
 
     static Stream<Arguments> faults() {

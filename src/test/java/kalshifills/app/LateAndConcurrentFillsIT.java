@@ -1,6 +1,5 @@
 package kalshifills.app;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -10,38 +9,22 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import kalshifills.simulator.SimulatedFills;
-import kalshifills.simulator.SimulatedKalshiApi;
 import kalshifills.testing.Eventually;
-import kalshifills.testing.LocalClickHouse;
 import kalshifills.testing.RunningIngester;
+import kalshifills.testing.SimulatedAccountTest;
 import kalshifills.testing.TestKeys;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Fills Kalshi reports late, and two instances writing the same account into the same table. */
-class LateAndConcurrentFillsIT {
+class LateAndConcurrentFillsIT extends SimulatedAccountTest {
 
-    private final LocalClickHouse clickHouse = LocalClickHouse.shared();
-    private final String table = clickHouse.newDatabase() + ".mm_fills";
-    private final SimulatedKalshiApi kalshi = new SimulatedKalshiApi(TestKeys.KEY_ID, TestKeys.publicKey(), Clock.systemUTC(), 0);
     private final SimulatedFills fills = new SimulatedFills(21);
 
-    LateAndConcurrentFillsIT() throws Exception {
-    }
-
-    @AfterEach
-    void stopKalshi() {
-        kalshi.close();
-    }
-
-    private long stored() {
-        return clickHouse.queryLong("SELECT count() FROM " + table);
-    }
-
-    private Map<String, String> settings() {
-        Map<String, String> settings = RunningIngester.settings(kalshi, clickHouse.jdbcUrl(), table);
+    @Override
+    protected Map<String, String> settings() {
+        Map<String, String> settings = super.settings();
         settings.put("fills.batch.timeout-ms", "200");
         return settings;
     }

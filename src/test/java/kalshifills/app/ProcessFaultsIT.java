@@ -1,48 +1,30 @@
 package kalshifills.app;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
 import kalshifills.simulator.SimulatedFills;
-import kalshifills.simulator.SimulatedKalshiApi;
 import kalshifills.testing.Eventually;
-import kalshifills.testing.LocalClickHouse;
-import kalshifills.testing.RunningIngester;
 import kalshifills.testing.ServiceProcess;
+import kalshifills.testing.SimulatedAccountTest;
 import kalshifills.testing.TestKeys;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The service's own process ended abruptly or asked to stop, in the middle of its work. */
-class ProcessFaultsIT {
+class ProcessFaultsIT extends SimulatedAccountTest {
 
-    private final LocalClickHouse clickHouse = LocalClickHouse.shared();
-    private final String table = clickHouse.newDatabase() + ".mm_fills";
-    private final SimulatedKalshiApi kalshi = new SimulatedKalshiApi(TestKeys.KEY_ID, TestKeys.publicKey(), Clock.systemUTC(), 0);
     private final SimulatedFills fills = new SimulatedFills(3);
 
-    ProcessFaultsIT() throws Exception {
-    }
-
-    @AfterEach
-    void stopKalshi() {
-        kalshi.close();
-    }
-
-    private Map<String, String> settings() {
-        Map<String, String> settings = RunningIngester.settings(kalshi, clickHouse.jdbcUrl(), table);
+    @Override
+    protected Map<String, String> settings() {
+        Map<String, String> settings = super.settings();
         settings.put("kalshi.private-key-file", TestKeys.PKCS1_PRIVATE_KEY.toAbsolutePath().toString());
         settings.put("fills.poll.cron", "0/1 * * * * ?");
         settings.put("kalshi.fills.page-limit", "100");
         return settings;
-    }
-
-    private long stored() {
-        return clickHouse.queryLong("SELECT count() FROM " + table);
     }
 
     @Test

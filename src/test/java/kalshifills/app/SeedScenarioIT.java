@@ -1,6 +1,5 @@
 package kalshifills.app;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -12,13 +11,11 @@ import kalshifills.fill.FillId;
 import kalshifills.kalshi.KalshiJson;
 import kalshifills.simulator.SimulatedFill;
 import kalshifills.simulator.SimulatedFills;
-import kalshifills.simulator.SimulatedKalshiApi;
 import kalshifills.testing.CapturedLogs;
 import kalshifills.testing.Eventually;
-import kalshifills.testing.LocalClickHouse;
 import kalshifills.testing.RunningIngester;
+import kalshifills.testing.SimulatedAccountTest;
 import kalshifills.testing.TestKeys;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,26 +24,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The specification's scenario, against the real ClickHouse and the simulated Kalshi API: the API returns the same 55
  * fills on every tick for an hour of 10 s ticks, then 5 new ones. The old ingester stored 427 rows for 55 fills.
  */
-class SeedScenarioIT {
+class SeedScenarioIT extends SimulatedAccountTest {
 
     private static final ObjectMapper JSON = KalshiJson.objectMapper();
     private static final int TICKS_IN_AN_HOUR = 360;
 
-    private final LocalClickHouse clickHouse = LocalClickHouse.shared();
-    private final String table = clickHouse.newDatabase() + ".mm_fills";
-    private final SimulatedKalshiApi kalshi = new SimulatedKalshiApi(TestKeys.KEY_ID, TestKeys.publicKey(), Clock.systemUTC(), 0);
     private final SimulatedFills fills = new SimulatedFills(55);
 
-    SeedScenarioIT() throws Exception {
-    }
-
-    @AfterEach
-    void stopKalshi() {
-        kalshi.close();
-    }
-
-    private Map<String, String> settings() {
-        Map<String, String> settings = RunningIngester.settings(kalshi, clickHouse.jdbcUrl(), table);
+    @Override
+    protected Map<String, String> settings() {
+        Map<String, String> settings = super.settings();
         settings.put("kalshi.fills.page-limit", "20");
         settings.put("fills.batch.timeout-ms", "200");
         return settings;
