@@ -10,9 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
-import kalshifills.status.FailureReason;
 import kalshifills.fill.NormalizedFill;
 import kalshifills.fill.NormalizedPage;
+import kalshifills.status.FailureReason;
 import org.apache.camel.api.management.ManagedAttribute;
 import org.apache.camel.api.management.ManagedResource;
 import org.apache.camel.spi.IdempotentRepository;
@@ -189,7 +189,7 @@ public final class ClickHouseIdempotentRepository extends ServiceSupport impleme
     private static void lookupFailed(int ids, SQLException cause) {
         LOG.atWarn().setMessage("stored_fill_check_failed")
                 .addKeyValue("ids", ids)
-                .addKeyValue("reason", FailureReason.oneLine(cause.getMessage()))
+                .addKeyValue("reason", FailureReason.of(cause))
                 .addKeyValue("outcome", "fills let through; the table deduplicates them")
                 .log();
     }

@@ -31,7 +31,6 @@ public final class RejectedFillWriter {
     private final ClickHouseSchema schema;
     private final Clock clock;
     private final RecentKeys storedKeys;
-
     private final ExistingKeys existingKeys;
 
     public RejectedFillWriter(DataSource dataSource, ClickHouseSchema schema, Clock clock, int rememberedKeys) {

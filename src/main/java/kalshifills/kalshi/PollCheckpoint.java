@@ -77,7 +77,7 @@ public final class PollCheckpoint {
         } catch (SQLException e) {
             LOG.atWarn().setMessage("poll_checkpoint_not_saved")
                     .addKeyValue("complete_until", poll.startedAt.toString())
-                    .addKeyValue("reason", FailureReason.oneLine(e.getMessage()))
+                    .addKeyValue("reason", FailureReason.of(e))
                     .addKeyValue("outcome", "the next polls start further back; nothing is skipped")
                     .log();
         }

@@ -203,7 +203,7 @@ class FillsRoutesTest extends CamelTestSupport {
             insert.assertIsSatisfied();
             assertThat(batch(insert.getExchanges().get(0))).hasSize(4);
             assertThat(logs.events("stored_fill_check_failed")).isNotEmpty()
-                    .allSatisfy(e -> assertThat(e).containsEntry("reason", "ClickHouse is down"));
+                    .allSatisfy(e -> assertThat(e).containsEntry("reason", "SQLException: ClickHouse is down"));
         }
     }
 

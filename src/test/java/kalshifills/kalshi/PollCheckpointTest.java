@@ -122,7 +122,7 @@ class PollCheckpointTest {
             failing.stored(List.of("a"));
 
             assertThat(logs.events("poll_checkpoint_not_saved")).singleElement()
-                    .satisfies(e -> assertThat(e).containsEntry("reason", "Connection refused").containsEntry("complete_until", T1.toString()));
+                    .satisfies(e -> assertThat(e).containsEntry("reason", "SQLException: Connection refused").containsEntry("complete_until", T1.toString()));
         }
     }
 }
