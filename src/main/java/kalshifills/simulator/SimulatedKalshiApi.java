@@ -141,7 +141,7 @@ public final class SimulatedKalshiApi implements AutoCloseable {
         responseDelay = delay;
     }
 
-    /** The most requests this server has been answering at the same time. */
+    /** The most requests this server has been holding back (see {@link #delayResponses}) at the same time. */
     public int mostConcurrentRequests() {
         return mostInFlight.get();
     }
@@ -163,9 +163,8 @@ public final class SimulatedKalshiApi implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
-        mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         try (exchange) {
-            Thread.sleep(responseDelay.toMillis());
+            awaitResponseDelay();
             String path = exchange.getRequestURI().getRawPath();
             if (!"GET".equals(exchange.getRequestMethod()) || !FILLS_PATH.equals(path)) {
                 respond(exchange, 404, error("not_found", "no route for " + exchange.getRequestMethod() + " " + path));
@@ -191,6 +190,17 @@ public final class SimulatedKalshiApi implements AutoCloseable {
             respond(exchange, 400, error("invalid_parameters", "a numeric parameter is not a number"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * A request counts as in flight only until its answer starts: once the client has read an answer it may send its next
+     * request before this thread has returned, and that is not two requests side by side.
+     */
+    private void awaitResponseDelay() throws InterruptedException {
+        mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        try {
+            Thread.sleep(responseDelay.toMillis());
         } finally {
             inFlight.decrementAndGet();
         }
