@@ -5,7 +5,11 @@ import java.net.URISyntaxException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.text.ParseException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.Date;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -13,6 +17,9 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import kalshifills.clickhouse.ClickHouseIdempotentRepository;
 import kalshifills.clickhouse.ClickHouseSchema;
 import kalshifills.clickhouse.ExistingKeys;
@@ -28,14 +35,18 @@ import kalshifills.kalshi.KalshiJson;
 import kalshifills.kalshi.KalshiKeyFile;
 import kalshifills.kalshi.KalshiRequestSigner;
 import kalshifills.kalshi.PollCheckpoint;
+import kalshifills.kalshi.PollFailure;
 import kalshifills.status.FailureReason;
 import kalshifills.status.PipelineHealthCheck;
 import kalshifills.status.PipelineStatus;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.component.micrometer.MicrometerUtils;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
+import org.quartz.CronExpression;
 
 /**
  * Builds every bean the routes use, from the properties, and binds it under the name the YAML routes refer to.
@@ -75,13 +86,15 @@ public final class IngesterConfiguration implements CamelConfiguration {
         storedFillIds.onStored(checkpoint::stored);
         storedFillIds.onReleased(checkpoint::batchReleased);
 
-        PipelineStatus status = new PipelineStatus(clock);
-        HealthCheckRegistry.get(context).register(new PipelineHealthCheck(status));
+        MeterRegistry meters = meterRegistry(context);
+        PipelineStatus status = new PipelineStatus(clock, meters);
+        HealthCheckRegistry.get(context).register(new PipelineHealthCheck(status, maxPollAge(settings)));
 
         Registry registry = context.getRegistry();
         registry.bind("kalshiHttpClient", new KalshiHttpClient(signer));
-        registry.bind("logRateLimitRetry", new RetryLog("kalshi_rate_limited"));
-        registry.bind("logInsertRetry", new RetryLog("fills_insert_retry"));
+        registry.bind("logRateLimitRetry", new RetryLog("kalshi_rate_limited",
+                cause -> PollFailure.apiErrorStatus(cause).ifPresent(status::apiError)));
+        registry.bind("logInsertRetry", new RetryLog("fills_insert_retry", cause -> { }));
         registry.bind("kalshiObjectMapper", KalshiJson.objectMapper());
         registry.bind("fillsPoller", new FillsPoller(pollKey, query, settings.seconds("fills.poll.overlap-seconds", 0, 30 * 24 * 3600), clock,
                 checkpoint, status));
@@ -91,6 +104,16 @@ public final class IngesterConfiguration implements CamelConfiguration {
         registry.bind("storedFillIds", storedFillIds);
         registry.bind("fillBatchWriter", new FillBatchWriter(dataSource, schema, storedFillIds, status, settings.text("fills.instance-id"), version()));
         registry.bind("rejectedFillWriter", new RejectedFillWriter(dataSource, schema, clock, rememberedIds));
+    }
+
+    /** The registry camel-micrometer-prometheus serves on /observe/metrics, next to Camel's own meters. */
+    private static MeterRegistry meterRegistry(CamelContext context) {
+        MeterRegistry meters = MicrometerUtils.getMeterRegistryFromCamelRegistry(context.getRegistry(), MicrometerConstants.METRICS_REGISTRY_NAME);
+        if (meters == null) {
+            meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, meters);
+        }
+        return meters;
     }
 
     private static KalshiRequestSigner kalshiRequestSigner(Settings settings, Clock clock) {
@@ -116,6 +139,33 @@ public final class IngesterConfiguration implements CamelConfiguration {
         }
         throw new ConfigurationException("kalshi.base-url", "is '" + baseUrl + "'; expected an http(s) URL such as"
                 + " https://external-api.kalshi.com/trade-api/v2");
+    }
+
+    /**
+     * How long the health check lets pass without a complete poll: {@code fills.health.max-missed-polls} times the longest
+     * gap between the schedule's next ticks.
+     */
+    private static Duration maxPollAge(Settings settings) {
+        String expression = settings.text("fills.poll.cron");
+        CronExpression cron;
+        try {
+            cron = new CronExpression(expression);
+        } catch (ParseException e) {
+            throw new ConfigurationException("fills.poll.cron", "is '" + expression + "', not a Quartz cron expression (" + e.getMessage()
+                    + "); for every 10 s write 0/10 * * * * ?");
+        }
+        Date tick = cron.getNextValidTimeAfter(new Date());
+        long longestGapMillis = 0;
+        for (int i = 0; i < 24 && tick != null; i++) {
+            Date next = cron.getNextValidTimeAfter(tick);
+            if (next != null) {
+                longestGapMillis = Math.max(longestGapMillis, next.getTime() - tick.getTime());
+            }
+            tick = next;
+        }
+        int missedPolls = settings.integer("fills.health.max-missed-polls", 1, 10_000);
+        // A schedule that fires once or never (as in tests that tick by hand) sets no limit.
+        return longestGapMillis == 0 ? ChronoUnit.FOREVER.getDuration() : Duration.ofMillis(longestGapMillis).multipliedBy(missedPolls);
     }
 
     private static FillsQuery fillsQuery(Settings settings) {

@@ -1,5 +1,7 @@
 package kalshifills.app;
 
+import java.util.function.Consumer;
+
 import kalshifills.kalshi.PollFailure;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -12,9 +14,12 @@ final class RetryLog implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(RetryLog.class);
 
     private final String event;
+    private final Consumer<Exception> onRetry;
 
-    RetryLog(String event) {
+    /** @param onRetry also told of each retry's cause, for the metrics */
+    RetryLog(String event, Consumer<Exception> onRetry) {
         this.event = event;
+        this.onRetry = onRetry;
     }
 
     @Override
@@ -26,5 +31,8 @@ final class RetryLog implements Processor {
                 .addKeyValue("max_attempts", exchange.getMessage().getHeader(Exchange.REDELIVERY_MAX_COUNTER))
                 .addKeyValue("reason", cause == null ? "unknown" : PollFailure.describe(cause))
                 .log();
+        if (cause != null) {
+            onRetry.accept(cause);
+        }
     }
 }

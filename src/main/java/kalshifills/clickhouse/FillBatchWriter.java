@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 
 import javax.sql.DataSource;
@@ -54,13 +55,14 @@ public final class FillBatchWriter {
             status.insertFailed(FailureReason.of(e));
             throw e;
         }
-        status.insertSucceeded();
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+        status.insertSucceeded(batch.size(), elapsed);
         storedFillIds.markStored(ids);
         LOG.atInfo().setMessage("fills_ingested")
                 .addKeyValue("count", batch.size())
                 .addKeyValue("table", schema.fillsTable())
                 .addKeyValue("dedup_token", token.substring(0, 16))
-                .addKeyValue("elapsed_ms", (System.nanoTime() - started) / 1_000_000)
+                .addKeyValue("elapsed_ms", elapsed.toMillis())
                 .log();
     }
 

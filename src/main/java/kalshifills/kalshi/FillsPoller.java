@@ -102,6 +102,7 @@ public final class FillsPoller {
             throw new KalshiResponseException("the fills endpoint answered with a cursor that is not a string: " + abbreviated(cursor));
         }
         tick.pageRead(cursor == null || cursor.isNull() ? "" : cursor.textValue(), fills.size());
+        status.fetched(fills.size());
         List<JsonNode> list = new ArrayList<>(fills.size());
         fills.forEach(list::add);
         return list;
@@ -109,7 +110,8 @@ public final class FillsPoller {
 
     /** The page went through the idempotent consumer. */
     public void pageDone(@Body NormalizedPage page, @ExchangeProperty(TICK) FillsTick tick) {
-        tick.pageDone(page.accepted().size(), page.rejected().size(), page.accepted().isEmpty() ? null : page.accepted().get(0).ts());
+        int newFills = tick.pageDone(page.accepted().size(), page.rejected().size(), page.accepted().isEmpty() ? null : page.accepted().get(0).ts());
+        status.pageChecked(page.accepted().size(), newFills, page.rejected().size());
         tick.poll().pageDone(page.acceptedIds());
     }
 
@@ -147,6 +149,7 @@ public final class FillsPoller {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String reason = cause == null ? "unknown" : PollFailure.reason(cause);
         status.pollFailed(reason);
+        PollFailure.apiErrorStatus(cause).ifPresent(status::apiError);
         LOG.atWarn().setMessage("fills_poll_failed")
                 .addKeyValue("reason", reason)
                 .addKeyValue("pages", tick == null ? 0 : tick.pages())

@@ -17,6 +17,7 @@ public final class FillsTick {
     private int accepted;
     private int rejected;
     private int newFills;
+    private int newFillsOfEarlierPages;
     private Instant firstFillTs;
 
     FillsTick(Instant startedAt, Long minTs, PollCheckpoint.Poll poll) {
@@ -41,12 +42,16 @@ public final class FillsTick {
         fetched += fills;
     }
 
-    void pageDone(int acceptedFills, int rejectedFills, Instant firstAcceptedTs) {
+    /** @return how many of the page's fills were new */
+    int pageDone(int acceptedFills, int rejectedFills, Instant firstAcceptedTs) {
         accepted += acceptedFills;
         rejected += rejectedFills;
         if (firstFillTs == null) {
             firstFillTs = firstAcceptedTs;
         }
+        int newInPage = newFills - newFillsOfEarlierPages;
+        newFillsOfEarlierPages = newFills;
+        return newInPage;
     }
 
     void newFill() {

@@ -1,5 +1,11 @@
 package kalshifills.kalshi;
 
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.sql.SQLException;
+import java.util.Optional;
+
+import com.fasterxml.jackson.core.JacksonException;
 import kalshifills.status.FailureReason;
 import org.apache.camel.http.base.HttpOperationFailedException;
 
@@ -21,11 +27,41 @@ public final class PollFailure {
         };
     }
 
-    /** What happened: Kalshi's answer and where, or the exception. */
+    /**
+     * The HTTP status of a failed request to Kalshi, or what went wrong when there was no status ({@code timeout},
+     * {@code unreachable}, {@code invalid_response}); empty when the failure was not Kalshi's (reading the checkpoint).
+     */
+    public static Optional<String> apiErrorStatus(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException) {
+                return Optional.empty();
+            }
+            if (cause instanceof HttpOperationFailedException http) {
+                return Optional.of(Integer.toString(http.getStatusCode()));
+            }
+            if (cause instanceof KalshiResponseException || cause instanceof JacksonException) {
+                return Optional.of("invalid_response");
+            }
+            if (cause instanceof SocketTimeoutException) {
+                return Optional.of("timeout");
+            }
+            if (cause instanceof IOException) {
+                return Optional.of("unreachable");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** What happened: Kalshi's answer and where, ClickHouse failing to give the checkpoint, or the exception. */
     public static String describe(Throwable failure) {
         if (failure instanceof HttpOperationFailedException http) {
             String body = FailureReason.oneLine(http.getResponseBody());
             return "Kalshi answered HTTP " + http.getStatusCode() + " to GET " + withoutQuery(http.getUri()) + (body.isEmpty() ? "" : ": " + body);
+        }
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException) {
+                return "cannot read the poll checkpoint from ClickHouse: " + FailureReason.of(failure);
+            }
         }
         return FailureReason.of(failure);
     }

@@ -1,5 +1,6 @@
 package kalshifills.status;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -7,14 +8,19 @@ import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
-/** DOWN while polls of Kalshi or inserts into ClickHouse are failing, saying since when and why. */
+/**
+ * DOWN while polls (of Kalshi, or of the checkpoint in ClickHouse) or inserts into ClickHouse are failing, saying since when and why; DOWN too when no poll has
+ * read every page for longer than {@code maxPollAge} (a few ticks of the schedule), whatever the reason.
+ */
 public final class PipelineHealthCheck extends AbstractHealthCheck {
 
     private final PipelineStatus status;
+    private final Duration maxPollAge;
 
-    public PipelineHealthCheck(PipelineStatus status) {
+    public PipelineHealthCheck(PipelineStatus status, Duration maxPollAge) {
         super("kalshi-fills", "pipeline");
         this.status = status;
+        this.maxPollAge = maxPollAge;
     }
 
     @Override
@@ -23,7 +29,11 @@ public final class PipelineHealthCheck extends AbstractHealthCheck {
         PipelineStatus.Outcome inserts = status.inserts();
         List<String> problems = new ArrayList<>();
         if (polls.failing()) {
-            problems.add("polls of Kalshi failing since " + polls.failingSince() + ": " + polls.failure());
+            problems.add("polls failing since " + polls.failingSince() + ": " + polls.failure());
+        }
+        Duration sinceLastPoll = status.sinceLastSuccessfulPoll();
+        if (sinceLastPoll.compareTo(maxPollAge) > 0) {
+            problems.add("no complete poll for " + sinceLastPoll.toSeconds() + " s (the limit is " + maxPollAge.toSeconds() + " s)");
         }
         if (inserts.failing()) {
             problems.add("inserts into ClickHouse failing since " + inserts.failingSince() + ": " + inserts.failure());

@@ -1,11 +1,18 @@
 package kalshifills.status;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
 /**
- * How the two halves of the pipeline fared last: polls of Kalshi and inserts into ClickHouse. A failure is remembered,
- * with when the failing began and the latest reason, until the next success.
+ * What the pipeline did: how the two halves fared last (polls of Kalshi, inserts into ClickHouse), for the health check,
+ * and how many fills went which way, for the metrics. A failure is remembered, with when the failing began and the latest
+ * reason, until the next success.
  */
 public final class PipelineStatus {
 
@@ -18,11 +25,51 @@ public final class PipelineStatus {
     }
 
     private final Clock clock;
+    private final Instant startedAt;
+    private final MeterRegistry meters;
+    private final Counter fetched;
+    private final Counter newFills;
+    private final Counter deduplicated;
+    private final Counter rejected;
+    private final Counter inserted;
+    private final Timer insertLatency;
     private Outcome polls = new Outcome(null, null, null);
     private Outcome inserts = new Outcome(null, null, null);
 
-    public PipelineStatus(Clock clock) {
+    public PipelineStatus(Clock clock, MeterRegistry meters) {
         this.clock = clock;
+        this.startedAt = clock.instant();
+        this.meters = meters;
+        fetched = counter("kalshi.fills.fetched", "Fills read from Kalshi's fills endpoint, overlap included");
+        newFills = counter("kalshi.fills.new", "Fetched fills not yet stored, sent on to a batch");
+        deduplicated = counter("kalshi.fills.deduplicated", "Fetched fills dropped as already stored or in flight");
+        rejected = counter("kalshi.fills.rejected", "Fetched fills rejected as unusable, kept in the rejects table");
+        inserted = counter("kalshi.fills.inserted", "Fills written to ClickHouse by a successful batch insert");
+        insertLatency = Timer.builder("kalshi.fills.insert").description("Time of one batch insert into ClickHouse").register(meters);
+        Gauge.builder("kalshi.fills.last.successful.poll.age", this, PipelineStatus::lastSuccessfulPollAgeSeconds)
+                .description("Seconds since the last poll that read every page (since start while there was none)")
+                .baseUnit("seconds").register(meters);
+    }
+
+    private Counter counter(String name, String description) {
+        return Counter.builder(name).description(description).register(meters);
+    }
+
+    public void fetched(int count) {
+        fetched.increment(count);
+    }
+
+    /** A page went through the idempotent consumer: of its usable fills, {@code newCount} were new. */
+    public void pageChecked(int accepted, int newCount, int rejectedCount) {
+        newFills.increment(newCount);
+        deduplicated.increment(accepted - newCount);
+        rejected.increment(rejectedCount);
+    }
+
+    /** A request to Kalshi failed; {@code status} is the HTTP status, or what went wrong when there was none. */
+    public void apiError(String status) {
+        Counter.builder("kalshi.api.errors").description("Failed requests to Kalshi, by HTTP status or kind of failure")
+                .tag("status", status).register(meters).increment();
     }
 
     public synchronized void pollSucceeded() {
@@ -33,8 +80,12 @@ public final class PipelineStatus {
         polls = failed(polls, reason);
     }
 
-    public synchronized void insertSucceeded() {
-        inserts = new Outcome(clock.instant(), null, null);
+    public void insertSucceeded(int count, Duration elapsed) {
+        inserted.increment(count);
+        insertLatency.record(elapsed);
+        synchronized (this) {
+            inserts = new Outcome(clock.instant(), null, null);
+        }
     }
 
     public synchronized void insertFailed(String reason) {
@@ -47,6 +98,15 @@ public final class PipelineStatus {
 
     public synchronized Outcome inserts() {
         return inserts;
+    }
+
+    /** Since the last poll that read every page, or since start while there was none. */
+    public synchronized Duration sinceLastSuccessfulPoll() {
+        return Duration.between(polls.lastSuccess() == null ? startedAt : polls.lastSuccess(), clock.instant());
+    }
+
+    private double lastSuccessfulPollAgeSeconds() {
+        return sinceLastSuccessfulPoll().toMillis() / 1000.0;
     }
 
     private Outcome failed(Outcome previous, String reason) {

@@ -69,7 +69,7 @@ class ClickHouseFaultsIT extends SimulatedAccountTest {
                         Duration.ofSeconds(20));
                 Eventually.equals(1, () -> logs.events("fills_insert_failed").size(), Duration.ofSeconds(30));
                 Eventually.equals(true, () -> Duration.between(down, Instant.now()).toSeconds() >= 60, Duration.ofSeconds(70));
-                assertThat(healthMessage(ingester.context())).contains("polls of Kalshi failing since");
+                assertThat(healthMessage(ingester.context())).contains("polls failing since");
                 assertThat(logs.events("fills_poll_failed").size() - pollsBefore).as("ticks kept running while ClickHouse was down")
                         .isGreaterThanOrEqualTo(20);
                 assertThat(logs.events("fills_insert_retry")).extracting(e -> e.get("attempt")).containsExactly(1, 2, 3);

@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import kalshifills.clickhouse.ClickHouseIdempotentRepository;
 import kalshifills.clickhouse.ClickHouseSchema;
 import kalshifills.fill.FillNormalizer;
@@ -95,13 +96,13 @@ class FillsRoutesTest extends CamelTestSupport {
         repository.onStored(checkpoint::stored);
         repository.onReleased(checkpoint::batchReleased);
         registry.bind("fillsPoller", new FillsPoller("key/all/all", new FillsQuery(1000, null, null), Duration.ofHours(1), Clock.systemUTC(),
-                checkpoint, new PipelineStatus(Clock.systemUTC())));
+                checkpoint, new PipelineStatus(Clock.systemUTC(), new SimpleMeterRegistry())));
         registry.bind("fillNormalizer", new FillNormalizer(Clock.systemUTC()));
         registry.bind("kalshiObjectMapper", KalshiJson.objectMapper());
         registry.bind("clickHouseSchema", new ClickHouseSchema("kalshi.mm_fills", "kalshi.mm_fills_rejected", "kalshi.mm_fills_poll_state", 1000));
         registry.bind("storedFillIds", repository);
-        registry.bind("logRateLimitRetry", new RetryLog("kalshi_rate_limited"));
-        registry.bind("logInsertRetry", new RetryLog("fills_insert_retry"));
+        registry.bind("logRateLimitRetry", new RetryLog("kalshi_rate_limited", cause -> { }));
+        registry.bind("logInsertRetry", new RetryLog("fills_insert_retry", cause -> { }));
     }
 
     @BeforeEach

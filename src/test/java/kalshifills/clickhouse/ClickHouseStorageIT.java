@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import kalshifills.fill.FillNormalizer;
 import kalshifills.fill.NormalizedFill;
 import kalshifills.fill.NormalizedPage;
@@ -47,7 +48,7 @@ class ClickHouseStorageIT {
         dataSource = new HikariDataSource(config);
         schema.createIfAbsent(dataSource);
         repository = new ClickHouseIdempotentRepository(new ExistingKeys(dataSource, schema::storedFillIdsSql), 1000, 100_000);
-        writer = new FillBatchWriter(dataSource, schema, repository, new PipelineStatus(Clock.systemUTC()), "it-instance", "it-version");
+        writer = new FillBatchWriter(dataSource, schema, repository, new PipelineStatus(Clock.systemUTC(), new SimpleMeterRegistry()), "it-instance", "it-version");
     }
 
     @AfterEach

@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import kalshifills.status.PipelineStatus;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -24,7 +25,7 @@ class FillsPollerTest {
     private static final Clock NOON = Clock.fixed(Instant.parse("2026-11-24T12:00:00Z"), ZoneOffset.UTC);
     private final PollCheckpoint checkpoint = new PollCheckpoint(ids -> Set.of(), completeUntil -> { });
     private final FillsPoller poller = new FillsPoller("key/all/all", new FillsQuery(1000, null, null), Duration.ofHours(1), NOON, checkpoint,
-            new PipelineStatus(NOON));
+            new PipelineStatus(NOON, new SimpleMeterRegistry()));
 
     private FillsTick startTick(FillsPoller fillsPoller, Long completeUntilMillis) {
         Exchange exchange = new DefaultExchange(camel);
@@ -60,7 +61,7 @@ class FillsPollerTest {
     @Test
     void every_page_repeats_the_filters_and_passes_the_cursor_back() throws Exception {
         FillsPoller filtered = new FillsPoller("key/3/KX HIGH&NY", new FillsQuery(50, 3, "KX HIGH&NY"), Duration.ZERO, NOON, checkpoint,
-                new PipelineStatus(NOON));
+                new PipelineStatus(NOON, new SimpleMeterRegistry()));
         FillsTick tick = startTick(filtered, Instant.parse("2026-11-24T11:50:00Z").toEpochMilli());
 
         filtered.readPage(JSON.readTree("{\"fills\":[{},{}],\"cursor\":\"c/1=\"}"), tick);

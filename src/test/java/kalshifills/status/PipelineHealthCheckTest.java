@@ -1,10 +1,12 @@
 package kalshifills.status;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.health.HealthCheck;
 import org.junit.jupiter.api.Test;
 
@@ -28,13 +30,13 @@ class PipelineHealthCheckTest {
         public Instant instant() {
             return now.get();
         }
-    });
-    private final PipelineHealthCheck check = new PipelineHealthCheck(status);
+    }, new SimpleMeterRegistry());
+    private final PipelineHealthCheck check = new PipelineHealthCheck(status, Duration.ofMinutes(1));
 
     @Test
     void up_while_polls_and_inserts_succeed() {
         status.pollSucceeded();
-        status.insertSucceeded();
+        status.insertSucceeded(10, Duration.ofMillis(5));
 
         HealthCheck.Result result = check.call();
 
@@ -53,7 +55,7 @@ class PipelineHealthCheckTest {
         assertThat(down.getMessage()).hasValue("inserts into ClickHouse failing since 2026-11-24T12:00:00Z:"
                 + " SQLTransientConnectionException: clickhouse - Connection is not available");
 
-        status.insertSucceeded();
+        status.insertSucceeded(10, Duration.ofMillis(5));
         assertThat(check.call().getState()).isEqualTo(HealthCheck.State.UP);
     }
 
@@ -62,7 +64,23 @@ class PipelineHealthCheckTest {
         status.pollFailed("Kalshi answered HTTP 503");
         status.insertFailed("SQLException: Connection refused");
 
-        assertThat(check.call().getMessage()).hasValue("polls of Kalshi failing since 2026-11-24T12:00:00Z: Kalshi answered HTTP 503;"
+        assertThat(check.call().getMessage()).hasValue("polls failing since 2026-11-24T12:00:00Z: Kalshi answered HTTP 503;"
                 + " inserts into ClickHouse failing since 2026-11-24T12:00:00Z: SQLException: Connection refused");
+    }
+
+    @Test
+    void down_when_no_poll_has_completed_for_longer_than_the_limit_then_up_after_one_does() {
+        now.set(now.get().plusSeconds(60));
+        assertThat(check.call().getState()).as("a minute after start, at the limit").isEqualTo(HealthCheck.State.UP);
+
+        now.set(now.get().plusSeconds(1));
+        HealthCheck.Result stale = check.call();
+        assertThat(stale.getState()).isEqualTo(HealthCheck.State.DOWN);
+        assertThat(stale.getMessage()).hasValue("no complete poll for 61 s (the limit is 60 s)");
+
+        status.pollSucceeded();
+        assertThat(check.call().getState()).isEqualTo(HealthCheck.State.UP);
+        now.set(now.get().plusSeconds(90));
+        assertThat(check.call().getMessage()).hasValue("no complete poll for 90 s (the limit is 60 s)");
     }
 }

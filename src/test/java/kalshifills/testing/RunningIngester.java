@@ -1,5 +1,8 @@
 package kalshifills.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -59,7 +62,21 @@ public final class RunningIngester implements AutoCloseable {
         settings.put("clickhouse.fills-table", fillsTable);
         settings.put("clickhouse.rejects-table", fillsTable + "_rejected");
         settings.put("clickhouse.poll-state-table", fillsTable + "_poll_state");
+        settings.put("camel.management.port", Integer.toString(freePort()));
         return settings;
+    }
+
+    /** The management server's base URL, for /observe/health and /observe/metrics. */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + main.getCamelContext().getPropertiesComponent().resolveProperty("camel.management.port").orElseThrow();
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** One poll, start to end, in the calling thread. */
