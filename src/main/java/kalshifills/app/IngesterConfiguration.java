@@ -116,7 +116,7 @@ public final class IngesterConfiguration implements CamelConfiguration {
         return meters;
     }
 
-    private static KalshiRequestSigner kalshiRequestSigner(Settings settings, Clock clock) {
+    static KalshiRequestSigner kalshiRequestSigner(Settings settings, Clock clock) {
         String keyId = settings.optionalText("kalshi.api-key-id").orElseThrow(() -> new ConfigurationException("kalshi.api-key-id",
                 "is not set; set it to the id of your Kalshi API key, or start with --demo to run against the simulated API"));
         try {
@@ -127,7 +127,7 @@ public final class IngesterConfiguration implements CamelConfiguration {
     }
 
     /** The routes build their Kalshi endpoint from it; a wrong one should be named now, not deep inside Camel's start. */
-    private static void checkKalshiBaseUrl(Settings settings) {
+    static void checkKalshiBaseUrl(Settings settings) {
         String baseUrl = settings.text("kalshi.base-url");
         try {
             URI uri = new URI(baseUrl);
@@ -168,19 +168,19 @@ public final class IngesterConfiguration implements CamelConfiguration {
         return longestGapMillis == 0 ? ChronoUnit.FOREVER.getDuration() : Duration.ofMillis(longestGapMillis).multipliedBy(missedPolls);
     }
 
-    private static FillsQuery fillsQuery(Settings settings) {
+    static FillsQuery fillsQuery(Settings settings) {
         return new FillsQuery(
                 settings.integer("kalshi.fills.page-limit", 1, 1000),
                 settings.optionalInteger("kalshi.fills.subaccount", 0, 63).orElse(null),
                 settings.optionalText("kalshi.fills.ticker").orElse(null));
     }
 
-    private static ClickHouseSchema clickHouseSchema(Settings settings) {
+    static ClickHouseSchema clickHouseSchema(Settings settings) {
         return new ClickHouseSchema(tableName(settings, "clickhouse.fills-table"), tableName(settings, "clickhouse.rejects-table"),
                 tableName(settings, "clickhouse.poll-state-table"), settings.integer("clickhouse.dedup-window", 1, 1_000_000));
     }
 
-    private static String tableName(Settings settings, String key) {
+    static String tableName(Settings settings, String key) {
         String name = settings.text(key);
         if (!ClickHouseSchema.isTableName(name)) {
             throw new ConfigurationException(key, "is '" + name + "'; expected database.table, letters, digits and '_' only");
@@ -188,7 +188,7 @@ public final class IngesterConfiguration implements CamelConfiguration {
         return name;
     }
 
-    private static SocketTimeoutDataSource clickHouseDataSource(Settings settings) {
+    static SocketTimeoutDataSource clickHouseDataSource(Settings settings) {
         String url = settings.text("clickhouse.url");
         if (!url.startsWith("jdbc:clickhouse:") && !url.startsWith("jdbc:ch:")) {
             throw new ConfigurationException("clickhouse.url", "is '" + url + "'; expected a JDBC URL such as jdbc:clickhouse://127.0.0.1:8123");

@@ -43,6 +43,11 @@ public final class ClickHouseSchema {
         this.dedupWindow = dedupWindow;
     }
 
+    /** The same tables, but fills go to {@code table}. */
+    public ClickHouseSchema withFillsTable(String table) {
+        return new ClickHouseSchema(table, rejectsTable, pollStateTable, dedupWindow);
+    }
+
     public String fillsTable() {
         return fillsTable;
     }

@@ -1,7 +1,5 @@
 package kalshifills.kalshi;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +9,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import kalshifills.fill.NormalizedPage;
 import kalshifills.status.PipelineStatus;
+import kalshifills.status.Progress;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -32,6 +31,7 @@ public final class FillsPoller {
     /** The exchange property holding the {@link FillsTick} of the poll in progress. */
     public static final String TICK = "fillsTick";
     private static final Logger LOG = LoggerFactory.getLogger(FillsPoller.class);
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
 
     private final String pollKey;
     private final FillsQuery query;
@@ -62,7 +62,7 @@ public final class FillsPoller {
         Instant now = clock.instant();
         Long minTs = completeUntilMillis == null || completeUntilMillis <= 0 ? null
                 : min(Instant.ofEpochMilli(completeUntilMillis), now).minus(overlap).getEpochSecond();
-        exchange.setProperty(TICK, new FillsTick(now, minTs, checkpoint.start(now)));
+        exchange.setProperty(TICK, new FillsTick(now, minTs, checkpoint.start(now), new Progress("fills_poll", 0, PROGRESS_EVERY, clock)));
     }
 
     private static Instant min(Instant a, Instant b) {
@@ -75,20 +75,7 @@ public final class FillsPoller {
 
     /** The query string of the next page: the filters again, and the cursor from the last page. */
     public String nextPageQuery(@ExchangeProperty(TICK) FillsTick tick) {
-        StringBuilder params = new StringBuilder("limit=").append(query.pageLimit());
-        if (tick.minTs() != null) {
-            params.append("&min_ts=").append(tick.minTs());
-        }
-        if (query.subaccount() != null) {
-            params.append("&subaccount=").append(query.subaccount());
-        }
-        if (query.ticker() != null) {
-            params.append("&ticker=").append(URLEncoder.encode(query.ticker(), StandardCharsets.UTF_8));
-        }
-        if (tick.cursor() != null) {
-            params.append("&cursor=").append(URLEncoder.encode(tick.cursor(), StandardCharsets.UTF_8));
-        }
-        return params.toString();
+        return query.pageQuery(tick.minTs(), tick.cursor());
     }
 
     /** @return the page's fills, each as Kalshi sent it */

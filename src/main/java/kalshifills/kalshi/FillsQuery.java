@@ -1,5 +1,8 @@
 package kalshifills.kalshi;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
 /**
  * The filters of every fills request.
  *
@@ -16,5 +19,28 @@ public record FillsQuery(int pageLimit, Integer subaccount, String ticker) {
         if (subaccount != null && (subaccount < 0 || subaccount > 63)) {
             throw new IllegalArgumentException("subaccount " + subaccount + " is outside Kalshi's 0 to 63");
         }
+    }
+
+    /**
+     * The query string of one page: the filters again on every page, since the cursor keeps none.
+     *
+     * @param minTs  only fills at or after this epoch second, or null for all
+     * @param cursor the cursor of the previous page, or null for the first
+     */
+    public String pageQuery(Long minTs, String cursor) {
+        StringBuilder params = new StringBuilder("limit=").append(pageLimit);
+        if (minTs != null) {
+            params.append("&min_ts=").append(minTs);
+        }
+        if (subaccount != null) {
+            params.append("&subaccount=").append(subaccount);
+        }
+        if (ticker != null) {
+            params.append("&ticker=").append(URLEncoder.encode(ticker, StandardCharsets.UTF_8));
+        }
+        if (cursor != null) {
+            params.append("&cursor=").append(URLEncoder.encode(cursor, StandardCharsets.UTF_8));
+        }
+        return params.toString();
     }
 }

@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
 
+import kalshifills.status.Progress;
+
 /** What one poll has done so far: where it started, which page it is on, and the counts its log events report. */
 public final class FillsTick {
 
@@ -19,11 +21,14 @@ public final class FillsTick {
     private int newFills;
     private int newFillsOfEarlierPages;
     private Instant firstFillTs;
+    private final Progress progress;
 
-    FillsTick(Instant startedAt, Long minTs, PollCheckpoint.Poll poll) {
+    /** @param progress reports a long poll (a first run's backfill) while it goes */
+    FillsTick(Instant startedAt, Long minTs, PollCheckpoint.Poll poll, Progress progress) {
         this.startedAt = startedAt;
         this.minTs = minTs;
         this.poll = poll;
+        this.progress = progress;
     }
 
     /** Before the first page, or while the last page gave a cursor. */
@@ -38,6 +43,7 @@ public final class FillsTick {
                     + " pages; stopping this poll instead of looping");
         }
         cursor = nextCursor;
+        progress.advance(fills);
         pages++;
         fetched += fills;
     }

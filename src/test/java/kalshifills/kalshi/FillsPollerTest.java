@@ -5,10 +5,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import kalshifills.status.PipelineStatus;
+import kalshifills.testing.CapturedLogs;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -49,6 +51,39 @@ class FillsPollerTest {
 
         assertThat(tick.minTs()).isEqualTo(Instant.parse("2026-11-24T10:30:00Z").getEpochSecond());
         assertThat(poller.nextPageQuery(tick)).isEqualTo("limit=1000&min_ts=" + tick.minTs());
+    }
+
+    @Test
+    void a_long_poll_reports_its_progress_every_ten_seconds() throws Exception {
+        AtomicReference<Instant> now = new AtomicReference<>(NOON.instant());
+        Clock moving = new Clock() {
+            @Override
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        FillsPoller backfill = new FillsPoller("key/all/all", new FillsQuery(1000, null, null), Duration.ofHours(1), moving, checkpoint,
+                new PipelineStatus(moving, new SimpleMeterRegistry()));
+        FillsTick tick = startTick(backfill, null);
+        try (CapturedLogs logs = CapturedLogs.capture()) {
+            for (int page = 1; page <= 25; page++) {
+                now.set(now.get().plusSeconds(1));
+                backfill.readPage(JSON.readTree("{\"fills\":[{},{}],\"cursor\":\"c" + page + "\"}"), tick);
+            }
+
+            assertThat(logs.events("fills_poll_progress")).extracting(e -> e.get("done")).containsExactly(20L, 40L);
+            assertThat(logs.events("fills_poll_progress").get(1)).containsEntry("per_second", 2L).containsEntry("elapsed_s", 20L);
+        }
     }
 
     @Test
