@@ -1,8 +1,10 @@
 # The fills ingester in a container: the runnable jar, the YAML routes and application.properties, run as a non-root user.
 # Routes and settings are plain files in /app; mount your own over them to change them without rebuilding:
 #   docker build -t kalshi-fills-ingester .
-#   docker run --rm -e CLICKHOUSE_URL=jdbc:clickhouse://clickhouse:8123 -e KALSHI_API_KEY_ID=... \
-#     -e KALSHI_PRIVATE_KEY_FILE=/run/secrets/kalshi.pem -v "$PWD/kalshi.pem:/run/secrets/kalshi.pem:ro" kalshi-fills-ingester
+#   docker run --rm -p 9876:9876 -e CLICKHOUSE_URL=jdbc:clickhouse://clickhouse:8123 -e KALSHI_API_KEY_ID=... \
+#     -e KALSHI_PRIVATE_KEY_FILE=/run/secrets/kalshi.pem -v "$PWD/kalshi.pem:/run/secrets/kalshi.pem:ro" \
+#     -v "$PWD/routes:/app/routes:ro" -v "$PWD/application.properties:/app/application.properties:ro" kalshi-fills-ingester
+# The table commands run in the same image: docker run --rm ... kalshi-fills-ingester verify
 
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /build
@@ -18,4 +20,11 @@ COPY --from=build /build/target/kalshi-fills-ingester.jar /app/kalshi-fills-inge
 COPY routes /app/routes
 COPY application.properties /app/application.properties
 USER ingester
+# Camel's management server (camel.management.port): /observe/health and /observe/metrics.
+EXPOSE 9876
+# bash's /dev/tcp: the JRE image has no curl. Healthy while /observe/health answers 200; start-up may take a first backfill.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/9876 && printf 'GET /observe/health HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
+# SIGTERM lets the poll in progress finish and its fills be inserted (camel.main.shutdown-timeout, 45 s).
+STOPSIGNAL SIGTERM
 ENTRYPOINT ["java", "-jar", "/app/kalshi-fills-ingester.jar"]

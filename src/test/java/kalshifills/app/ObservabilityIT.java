@@ -5,11 +5,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -56,6 +61,7 @@ class ObservabilityIT extends SimulatedAccountTest {
                 assertThat(health.statusCode()).isEqualTo(200);
                 assertThat(json(health).get("status").asText()).isEqualTo("UP");
             });
+            assertThat(dockerHealthCheck(ingester)).as("the Dockerfile's HEALTHCHECK while UP").isZero();
 
             kalshi.failRequests(Fault.SERVER_ERROR, 0, 1);
             ingester.tick();
@@ -64,6 +70,7 @@ class ObservabilityIT extends SimulatedAccountTest {
             assertThat(pipelineCheck(down).get("message").asText())
                     .startsWith("polls failing since ").contains("Kalshi answered HTTP 500 to GET");
             assertThat(scrape(ingester)).containsEntry("kalshi_api_errors_total{status=\"500\"}", 1.0);
+            assertThat(dockerHealthCheck(ingester)).as("the Dockerfile's HEALTHCHECK while DOWN").isNotZero();
 
             ingester.tick();
             assertThat(get(ingester, "/observe/health").statusCode()).isEqualTo(200);
@@ -91,6 +98,16 @@ class ObservabilityIT extends SimulatedAccountTest {
                 assertThat(scrape(ingester).keySet()).as("not a failure of Kalshi").noneMatch(name -> name.startsWith("kalshi_api_errors"));
             }
         }
+    }
+
+    /** The Dockerfile's HEALTHCHECK command, run here with bash against the test's management port. */
+    private static int dockerHealthCheck(RunningIngester ingester) throws IOException, InterruptedException {
+        Matcher healthCheck = Pattern.compile("CMD \\[\"bash\", \"-c\", \"(.*)\"]").matcher(Files.readString(Path.of("Dockerfile")));
+        assertThat(healthCheck.find()).isTrue();
+        String command = healthCheck.group(1).replace("\\\\", "\\").replace("/9876 ", "/" + URI.create(ingester.managementUrl()).getPort() + " ");
+        Process probe = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true).start();
+        assertThat(probe.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        return probe.exitValue();
     }
 
     private static HttpResponse<String> get(RunningIngester ingester, String path) throws IOException, InterruptedException {

@@ -1,0 +1,75 @@
+package kalshifills.app;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What can be checked of the Dockerfile and docker-compose.yml without a Docker engine: that they name files, settings and
+ * ports this project has. The health check's command itself runs in ObservabilityIT.
+ */
+class DeploymentFilesTest {
+
+    private final Properties properties = new Properties();
+    private final String dockerfile;
+
+    DeploymentFilesTest() throws IOException {
+        dockerfile = Files.readString(Path.of("Dockerfile"));
+        properties.load(new StringReader(Files.readString(Path.of("application.properties"))));
+    }
+
+    @Test
+    void the_dockerfile_builds_in_one_stage_and_runs_the_jar_as_a_non_root_user_with_routes_and_settings_as_files() {
+        assertThat(Pattern.compile("^FROM ", Pattern.MULTILINE).matcher(dockerfile).results()).hasSize(2);
+        Matcher copies = Pattern.compile("^COPY (?!--from)(\\S+) ", Pattern.MULTILINE).matcher(dockerfile);
+        while (copies.find()) {
+            assertThat(Path.of(copies.group(1))).as("COPY " + copies.group(1)).exists();
+        }
+        assertThat(dockerfile).contains("COPY --from=build /build/target/kalshi-fills-ingester.jar /app/kalshi-fills-ingester.jar")
+                .contains("COPY routes /app/routes\n").contains("COPY application.properties /app/application.properties\n")
+                .containsPattern("\nUSER ingester\n(.*\n)*ENTRYPOINT \\[\"java\", \"-jar\", \"/app/kalshi-fills-ingester.jar\"]");
+    }
+
+    @Test
+    void the_jar_the_dockerfile_copies_is_the_one_the_build_makes() throws IOException {
+        assertThat(Files.readString(Path.of("pom.xml"))).contains("<outputFile>${project.build.directory}/kalshi-fills-ingester.jar</outputFile>");
+    }
+
+    @Test
+    void the_health_check_and_the_exposed_port_are_the_management_servers() {
+        String port = properties.getProperty("camel.management.port");
+        assertThat(dockerfile).contains("EXPOSE " + port + "\n").contains("/dev/tcp/127.0.0.1/" + port + " ")
+                .contains("GET " + properties.getProperty("camel.management.health-path", "/observe/health") + " ");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void compose_sets_only_settings_the_service_has_and_mounts_routes_and_settings_where_the_image_reads_them() throws IOException {
+        Map<String, Object> compose = (Map<String, Object>) new Load(LoadSettings.builder().build())
+                .loadFromString(Files.readString(Path.of("docker-compose.yml")));
+        Map<String, Object> services = (Map<String, Object>) compose.get("services");
+        assertThat(services).containsOnlyKeys("clickhouse", "ingester");
+        assertThat((String) ((Map<String, Object>) services.get("clickhouse")).get("image")).startsWith("clickhouse/clickhouse-server:");
+
+        Map<String, Object> ingester = (Map<String, Object>) services.get("ingester");
+        List<String> variables = properties.stringPropertyNames().stream().map(ConfigurationException::environmentVariable).toList();
+        assertThat(((Map<String, Object>) ingester.get("environment")).keySet()).allSatisfy(name -> assertThat(variables).contains(name));
+        assertThat((List<String>) ingester.get("volumes")).contains("./routes:/app/routes:ro", "./application.properties:/app/application.properties:ro");
+        assertThat((List<String>) ingester.get("ports")).contains(properties.getProperty("camel.management.port") + ":"
+                + properties.getProperty("camel.management.port"));
+        int gracePeriod = Integer.parseInt(((String) ingester.get("stop_grace_period")).replace("s", ""));
+        assertThat(gracePeriod).isGreaterThan(Integer.parseInt(properties.getProperty("camel.main.shutdown-timeout")));
+    }
+}
