@@ -2,6 +2,7 @@ package kalshifills.app;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -10,8 +11,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
@@ -44,7 +48,8 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.MicrometerUtils;
 import org.apache.camel.health.HealthCheckRegistry;
-import org.apache.camel.spi.Registry;
+import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.support.DefaultRegistry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.quartz.CronExpression;
 
@@ -59,9 +64,7 @@ public final class IngesterConfiguration implements CamelConfiguration {
         Settings settings = new Settings(context.getPropertiesComponent());
         Clock clock = Clock.systemUTC();
         checkKalshiBaseUrl(settings);
-        KalshiRequestSigner signer = kalshiRequestSigner(settings, clock);
-        FillsQuery query = fillsQuery(settings);
-        ClickHouseSchema schema = clickHouseSchema(settings);
+        Duration maxPollAge = maxPollAge(settings);
         SocketTimeoutDataSource dataSource = clickHouseDataSource(settings);
         context.addService(new ServiceSupport() {
             @Override
@@ -69,13 +72,48 @@ public final class IngesterConfiguration implements CamelConfiguration {
                 dataSource.close();
             }
         });
+        MeterRegistry meters = meterRegistry(context);
+        KalshiAccounts accounts = new KalshiAccounts(account -> accountBeans(context, settings.forAccount(account), account, clock,
+                dataSource, meters, maxPollAge));
+        if (!(context.getRegistry() instanceof DefaultRegistry registry)) {
+            throw new IllegalStateException("Camel's registry is a " + context.getRegistry().getClass().getName() + ", not a DefaultRegistry");
+        }
+        registry.addBeanRepository(accounts);
+        registry.bind("logRateLimitRetry", new RetryLog("kalshi_rate_limited", (account, cause) -> PollFailure.apiErrorStatus(cause)
+                .ifPresent(status -> accounts.lookupByNameAndType("fillsPoller-" + account, FillsPoller.class).status().apiError(status))));
+        registry.bind("logInsertRetry", new RetryLog("fills_insert_retry", (account, cause) -> { }));
+        registry.bind("kalshiObjectMapper", KalshiJson.objectMapper());
+        registry.bind("fillNormalizer", new FillNormalizer(clock));
+        registry.bind("clickHouseDataSource", dataSource);
+        if (Boolean.parseBoolean(settings.text("routes.reload-enabled"))) {
+            context.addService(new RouteFileReloader(routesDirectory(settings)));
+        }
+    }
+
+    /** The directory the routes are read from, which camel.main.routes-include-pattern names. */
+    private static Path routesDirectory(Settings settings) {
+        String pattern = settings.text("camel.main.routes-include-pattern");
+        Matcher directory = Pattern.compile("file:(.+)/\\*\\.yaml").matcher(pattern);
+        if (!directory.matches()) {
+            throw new ConfigurationException("routes.reload-enabled", "is true, and camel.main.routes-include-pattern is '" + pattern
+                    + "': reloading needs one directory, as in file:routes/*.yaml; set routes.reload-enabled = false or name one directory");
+        }
+        return Path.of(directory.group(1));
+    }
+
+    /** One account's beans, named as {@link KalshiAccounts} serves them to routes/kalshi-account.yaml. */
+    private static Map<String, Object> accountBeans(CamelContext context, Settings settings, String account, Clock clock,
+            SocketTimeoutDataSource dataSource, MeterRegistry meters, Duration maxPollAge) {
+        KalshiRequestSigner signer = kalshiRequestSigner(settings, clock);
+        FillsQuery query = fillsQuery(settings);
+        ClickHouseSchema schema = clickHouseSchema(settings);
         try {
             schema.createIfAbsent(dataSource);
         } catch (SQLException e) {
-            throw new ConfigurationException("clickhouse.fills-table", "cannot create " + schema.fillsTable() + " or "
+            throw new ConfigurationException(settings.keyOf("clickhouse.fills-table"), "cannot create " + schema.fillsTable() + " or "
                     + schema.rejectsTable() + ": " + FailureReason.of(e));
         } catch (IllegalStateException e) {
-            throw new ConfigurationException("clickhouse.fills-table", e.getMessage());
+            throw new ConfigurationException(settings.keyOf("clickhouse.fills-table"), e.getMessage());
         }
         int rememberedIds = settings.integer("fills.dedupe.remembered-ids", 1_000, 100_000_000);
         ClickHouseIdempotentRepository storedFillIds = new ClickHouseIdempotentRepository(new ExistingKeys(dataSource, schema::storedFillIdsSql),
@@ -86,24 +124,18 @@ public final class IngesterConfiguration implements CamelConfiguration {
         storedFillIds.onStored(checkpoint::stored);
         storedFillIds.onReleased(checkpoint::batchReleased);
 
-        MeterRegistry meters = meterRegistry(context);
-        PipelineStatus status = new PipelineStatus(clock, meters);
-        HealthCheckRegistry.get(context).register(new PipelineHealthCheck(status, maxPollAge(settings)));
-
-        Registry registry = context.getRegistry();
-        registry.bind("kalshiHttpClient", new KalshiHttpClient(signer));
-        registry.bind("logRateLimitRetry", new RetryLog("kalshi_rate_limited",
-                cause -> PollFailure.apiErrorStatus(cause).ifPresent(status::apiError)));
-        registry.bind("logInsertRetry", new RetryLog("fills_insert_retry", cause -> { }));
-        registry.bind("kalshiObjectMapper", KalshiJson.objectMapper());
-        registry.bind("fillsPoller", new FillsPoller(pollKey, query, settings.seconds("fills.poll.overlap-seconds", 0, 30 * 24 * 3600), clock,
-                checkpoint, status));
-        registry.bind("fillNormalizer", new FillNormalizer(clock));
-        registry.bind("clickHouseDataSource", dataSource);
-        registry.bind("clickHouseSchema", schema);
-        registry.bind("storedFillIds", storedFillIds);
-        registry.bind("fillBatchWriter", new FillBatchWriter(dataSource, schema, storedFillIds, status, settings.text("fills.instance-id"), version()));
-        registry.bind("rejectedFillWriter", new RejectedFillWriter(dataSource, schema, clock, rememberedIds));
+        PipelineStatus status = new PipelineStatus(account, clock, meters);
+        HealthCheckRegistry.get(context).register(new PipelineHealthCheck(status, maxPollAge,
+                () -> ((ModelCamelContext) context).getRouteDefinitions().stream()
+                        .anyMatch(route -> route.getTemplateParameters() != null && account.equals(route.getTemplateParameters().get("account")))));
+        return Map.of(
+                "kalshiHttpClient", new KalshiHttpClient(signer),
+                "fillsPoller", new FillsPoller(pollKey, query, settings.seconds("fills.poll.overlap-seconds", 0, 30 * 24 * 3600), clock,
+                        checkpoint, status),
+                "clickHouseSchema", schema,
+                "storedFillIds", storedFillIds,
+                "rejectedFillWriter", new RejectedFillWriter(dataSource, schema, clock, rememberedIds),
+                "fillBatchWriter", new FillBatchWriter(dataSource, schema, storedFillIds, status, settings.text("fills.instance-id"), version()));
     }
 
     /** The registry camel-micrometer-prometheus serves on /observe/metrics, next to Camel's own meters. */
@@ -117,12 +149,12 @@ public final class IngesterConfiguration implements CamelConfiguration {
     }
 
     static KalshiRequestSigner kalshiRequestSigner(Settings settings, Clock clock) {
-        String keyId = settings.optionalText("kalshi.api-key-id").orElseThrow(() -> new ConfigurationException("kalshi.api-key-id",
+        String keyId = settings.optionalText("kalshi.api-key-id").orElseThrow(() -> new ConfigurationException(settings.keyOf("kalshi.api-key-id"),
                 "is not set; set it to the id of your Kalshi API key, or start with --demo to run against the simulated API"));
         try {
             return new KalshiRequestSigner(keyId, KalshiKeyFile.read(settings.file("kalshi.private-key-file")), clock);
         } catch (IllegalArgumentException e) {
-            throw new ConfigurationException("kalshi.private-key-file", e.getMessage());
+            throw new ConfigurationException(settings.keyOf("kalshi.private-key-file"), e.getMessage());
         }
     }
 
@@ -183,7 +215,7 @@ public final class IngesterConfiguration implements CamelConfiguration {
     static String tableName(Settings settings, String key) {
         String name = settings.text(key);
         if (!ClickHouseSchema.isTableName(name)) {
-            throw new ConfigurationException(key, "is '" + name + "'; expected database.table, letters, digits and '_' only");
+            throw new ConfigurationException(settings.keyOf(key), "is '" + name + "'; expected database.table, letters, digits and '_' only");
         }
         return name;
     }

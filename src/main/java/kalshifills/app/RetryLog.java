@@ -1,6 +1,6 @@
 package kalshifills.app;
 
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 import kalshifills.kalshi.PollFailure;
 import org.apache.camel.Exchange;
@@ -12,12 +12,14 @@ import org.slf4j.LoggerFactory;
 final class RetryLog implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(RetryLog.class);
+    /** The exchange property routes/kalshi-account.yaml sets to the account being polled. */
+    private static final String KALSHI_ACCOUNT = "kalshiAccount";
 
     private final String event;
-    private final Consumer<Exception> onRetry;
+    private final BiConsumer<String, Exception> onRetry;
 
-    /** @param onRetry also told of each retry's cause, for the metrics */
-    RetryLog(String event, Consumer<Exception> onRetry) {
+    /** @param onRetry also told of each retry's account and cause, for the metrics */
+    RetryLog(String event, BiConsumer<String, Exception> onRetry) {
         this.event = event;
         this.onRetry = onRetry;
     }
@@ -26,13 +28,15 @@ final class RetryLog implements Processor {
     public void process(Exchange exchange) {
         // Camel clears the exception before a redelivery; the error handler keeps it as the caught exception.
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String account = exchange.getProperty(KALSHI_ACCOUNT, String.class);
         LOG.atWarn().setMessage(event)
+                .addKeyValue("account", account)
                 .addKeyValue("attempt", exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER))
                 .addKeyValue("max_attempts", exchange.getMessage().getHeader(Exchange.REDELIVERY_MAX_COUNTER))
                 .addKeyValue("reason", cause == null ? "unknown" : PollFailure.describe(cause))
                 .log();
         if (cause != null) {
-            onRetry.accept(cause);
+            onRetry.accept(account, cause);
         }
     }
 }

@@ -13,6 +13,9 @@ import java.util.function.Consumer;
 import kalshifills.fill.NormalizedFill;
 import kalshifills.fill.NormalizedPage;
 import kalshifills.status.FailureReason;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.api.management.ManagedAttribute;
 import org.apache.camel.api.management.ManagedResource;
 import org.apache.camel.spi.IdempotentRepository;
@@ -145,8 +148,11 @@ public final class ClickHouseIdempotentRepository extends ServiceSupport impleme
         return among;
     }
 
-    /** Every insert of this batch failed: its fills are no longer in flight, so the next poll fetches and tries them again. */
-    public void releaseBatch(List<NormalizedFill> batch, Exception cause) {
+    /**
+     * Every insert of this batch failed: its fills are no longer in flight, so the next poll fetches and tries them again.
+     * The route's error handler calls it with the failed insert's exchange.
+     */
+    public void releaseBatch(@Body List<NormalizedFill> batch, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause) {
         inFlight.removeAll(batch.stream().map(NormalizedFill::fillId).toList());
         releasedListener.run();
         LOG.atError().setMessage("fills_insert_failed")

@@ -50,6 +50,11 @@ public final class FillsPoller {
         this.status = status;
     }
 
+    /** What this account's polls and inserts did, for the health check and the metrics. */
+    public PipelineStatus status() {
+        return status;
+    }
+
     public String pollKey() {
         return pollKey;
     }
@@ -111,6 +116,7 @@ public final class FillsPoller {
         status.pollSucceeded();
         Instant now = clock.instant();
         LOG.atInfo().setMessage("fill_pipeline_stats")
+                .addKeyValue("account", status.account())
                 .addKeyValue("first_fill_ts_iso", tick.firstFillTs() == null ? null : tick.firstFillTs().toString())
                 .addKeyValue("now_iso", now.toString())
                 .addKeyValue("ts_age_sec", tick.firstFillTs() == null ? null : Duration.between(tick.firstFillTs(), now).toSeconds())
@@ -121,6 +127,7 @@ public final class FillsPoller {
                 .addKeyValue("elapsed_ms", Duration.between(tick.startedAt(), now).toMillis())
                 .log();
         LOG.atInfo().setMessage("fills_deduped")
+                .addKeyValue("account", status.account())
                 .addKeyValue("total_rows", tick.accepted())
                 .addKeyValue("new_rows", tick.newFills())
                 .addKeyValue("duplicates_filtered", tick.accepted() - tick.newFills())
@@ -138,6 +145,7 @@ public final class FillsPoller {
         status.pollFailed(reason);
         PollFailure.apiErrorStatus(cause).ifPresent(status::apiError);
         LOG.atWarn().setMessage("fills_poll_failed")
+                .addKeyValue("account", status.account())
                 .addKeyValue("reason", reason)
                 .addKeyValue("pages", tick == null ? 0 : tick.pages())
                 .addKeyValue("fetched", tick == null ? 0 : tick.fetched())

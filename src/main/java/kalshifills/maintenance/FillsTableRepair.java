@@ -77,7 +77,7 @@ public final class FillsTableRepair {
         if (!dryRun) {
             execute("DROP TABLE IF EXISTS " + rebuilt);
             target.createIfAbsent(dataSource);
-            PipelineStatus status = new PipelineStatus(clock, new SimpleMeterRegistry());
+            PipelineStatus status = new PipelineStatus("repair", clock, new SimpleMeterRegistry());
             writer = new FillBatchWriter(dataSource, target, new ClickHouseIdempotentRepository(ids -> Set.of(), BATCH, BATCH), status,
                     "repair", "repair");
             rejects = new RejectedFillWriter(dataSource, target, clock, BATCH);

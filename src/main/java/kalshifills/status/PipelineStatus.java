@@ -24,6 +24,7 @@ public final class PipelineStatus {
         }
     }
 
+    private final String account;
     private final Clock clock;
     private final Instant startedAt;
     private final MeterRegistry meters;
@@ -36,7 +37,9 @@ public final class PipelineStatus {
     private Outcome polls = new Outcome(null, null, null);
     private Outcome inserts = new Outcome(null, null, null);
 
-    public PipelineStatus(Clock clock, MeterRegistry meters) {
+    /** @param account the Kalshi account this pipeline polls, a tag on every meter */
+    public PipelineStatus(String account, Clock clock, MeterRegistry meters) {
+        this.account = account;
         this.clock = clock;
         this.startedAt = clock.instant();
         this.meters = meters;
@@ -45,14 +48,19 @@ public final class PipelineStatus {
         deduplicated = counter("kalshi.fills.deduplicated", "Fetched fills dropped as already stored or in flight");
         rejected = counter("kalshi.fills.rejected", "Fetched fills rejected as unusable, kept in the rejects table");
         inserted = counter("kalshi.fills.inserted", "Fills written to ClickHouse by a successful batch insert");
-        insertLatency = Timer.builder("kalshi.fills.insert").description("Time of one batch insert into ClickHouse").register(meters);
+        insertLatency = Timer.builder("kalshi.fills.insert").description("Time of one batch insert into ClickHouse").tag("account", account)
+                .register(meters);
         Gauge.builder("kalshi.fills.last.successful.poll.age", this, PipelineStatus::lastSuccessfulPollAgeSeconds)
                 .description("Seconds since the last poll that read every page (since start while there was none)")
-                .baseUnit("seconds").register(meters);
+                .tag("account", account).baseUnit("seconds").register(meters);
     }
 
     private Counter counter(String name, String description) {
-        return Counter.builder(name).description(description).register(meters);
+        return Counter.builder(name).description(description).tag("account", account).register(meters);
+    }
+
+    public String account() {
+        return account;
     }
 
     public void fetched(int count) {
@@ -69,7 +77,7 @@ public final class PipelineStatus {
     /** A request to Kalshi failed; {@code status} is the HTTP status, or what went wrong when there was none. */
     public void apiError(String status) {
         Counter.builder("kalshi.api.errors").description("Failed requests to Kalshi, by HTTP status or kind of failure")
-                .tag("status", status).register(meters).increment();
+                .tag("account", account).tag("status", status).register(meters).increment();
     }
 
     public synchronized void pollSucceeded() {

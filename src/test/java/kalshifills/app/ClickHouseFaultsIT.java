@@ -27,7 +27,7 @@ class ClickHouseFaultsIT extends SimulatedAccountTest {
     private final SimulatedFills fills = new SimulatedFills(77);
 
     private static Optional<HealthCheck.Result> health(CamelContext context) {
-        return HealthCheckRegistry.get(context).getCheck("pipeline").map(HealthCheck::call);
+        return HealthCheckRegistry.get(context).getCheck("fills-main").map(HealthCheck::call);
     }
 
     private static String healthMessage(CamelContext context) {
@@ -55,11 +55,11 @@ class ClickHouseFaultsIT extends SimulatedAccountTest {
 
                 // The 10 new fills are the newest: the first page of the next poll. Its second page comes late, and ClickHouse
                 // dies meanwhile, so the poll's batch meets a dead server. Polls are paused while the stage is set.
-                ingester.context().getRouteController().suspendRoute("fills-poll");
+                ingester.context().getRouteController().suspendRoute("fills-poll-main");
                 int requests = kalshi.queries().size();
                 kalshi.failRequests(SimulatedKalshiApi.Fault.SLOW, 1, 1);
                 kalshi.addFills(fills.between(Instant.now().minusSeconds(30), Instant.now(), 10));
-                ingester.context().getRouteController().resumeRoute("fills-poll");
+                ingester.context().getRouteController().resumeRoute("fills-poll-main");
                 Eventually.equals(true, () -> kalshi.queries().size() >= requests + 2, Duration.ofSeconds(10));
                 own.kill();
                 Instant down = Instant.now();

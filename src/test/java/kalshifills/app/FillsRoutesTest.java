@@ -34,6 +34,7 @@ import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.apache.camel.test.junit5.CamelTestSupport;
@@ -95,29 +96,29 @@ class FillsRoutesTest extends CamelTestSupport {
         PollCheckpoint checkpoint = new PollCheckpoint(repository::inFlightAmong, savedCheckpoints::add);
         repository.onStored(checkpoint::stored);
         repository.onReleased(checkpoint::batchReleased);
-        registry.bind("fillsPoller", new FillsPoller("key/all/all", new FillsQuery(1000, null, null), Duration.ofHours(1), Clock.systemUTC(),
-                checkpoint, new PipelineStatus(Clock.systemUTC(), new SimpleMeterRegistry())));
+        registry.bind("fillsPoller-main", new FillsPoller("key/all/all", new FillsQuery(1000, null, null), Duration.ofHours(1), Clock.systemUTC(),
+                checkpoint, new PipelineStatus("main", Clock.systemUTC(), new SimpleMeterRegistry())));
         registry.bind("fillNormalizer", new FillNormalizer(Clock.systemUTC()));
         registry.bind("kalshiObjectMapper", KalshiJson.objectMapper());
-        registry.bind("clickHouseSchema", new ClickHouseSchema("kalshi.mm_fills", "kalshi.mm_fills_rejected", "kalshi.mm_fills_poll_state", 1000));
-        registry.bind("storedFillIds", repository);
-        registry.bind("logRateLimitRetry", new RetryLog("kalshi_rate_limited", cause -> { }));
-        registry.bind("logInsertRetry", new RetryLog("fills_insert_retry", cause -> { }));
+        registry.bind("clickHouseSchema-main", new ClickHouseSchema("kalshi.mm_fills", "kalshi.mm_fills_rejected", "kalshi.mm_fills_poll_state", 1000));
+        registry.bind("storedFillIds-main", repository);
+        registry.bind("logRateLimitRetry", new RetryLog("kalshi_rate_limited", (account, cause) -> { }));
+        registry.bind("logInsertRetry", new RetryLog("fills_insert_retry", (account, cause) -> { }));
     }
 
     @BeforeEach
     void loadTheYamlRoutesWithTheirEdgesMocked() throws Exception {
         try (Stream<Path> files = Files.list(Path.of("routes"))) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
-                PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.resolveMandatoryResource(context, "file:" + file));
-            }
+            // All at once, as the service loads them: the account template before the accounts that use it.
+            PluginHelper.getRoutesLoader(context).loadRoutes(files.filter(f -> f.toString().endsWith(".yaml")).sorted()
+                    .map(file -> ResourceHelper.resolveResource(context, "file:" + file)).toArray(Resource[]::new));
         }
-        AdviceWith.adviceWith(context, "fills-poll", route -> {
+        AdviceWith.adviceWith(context, "fills-poll-main", route -> {
             route.replaceFromWith("direct:tick");
             route.weaveById("read-poll-state").replace().setBody().simple("${null}");
             route.weaveById("fetch-page").replace().to("mock:kalshi");
+            route.weaveById("store-rejected").replace().to("mock:rejected");
         });
-        AdviceWith.adviceWith(context, "fills-page", route -> route.weaveById("store-rejected").replace().to("mock:rejected"));
         AdviceWith.adviceWith(context, "fills-batch", route -> route.weaveById("insert-batch").replace().to("mock:insert"));
         getMockEndpoint("mock:kalshi").whenAnyExchangeReceived(FillsRoutesTest::answerLikeKalshi);
         getMockEndpoint("mock:insert").whenAnyExchangeReceived(exchange -> repository.markStored(
@@ -184,8 +185,8 @@ class FillsRoutesTest extends CamelTestSupport {
 
             assertThat(batch(insert.getExchanges().get(0))).extracting(NormalizedFill::fillId).containsExactly("f-1", "f-3", "f-4");
             assertThat(logs.events("fills_deduped")).containsExactly(
-                    Map.of("total_rows", 5, "new_rows", 3, "duplicates_filtered", 2),
-                    Map.of("total_rows", 5, "new_rows", 0, "duplicates_filtered", 5));
+                    Map.of("account", "main", "total_rows", 5, "new_rows", 3, "duplicates_filtered", 2),
+                    Map.of("account", "main", "total_rows", 5, "new_rows", 0, "duplicates_filtered", 5));
             assertThat(logs.events("fill_pipeline_stats")).allSatisfy(e -> assertThat(e)
                     .containsEntry("pages", 2).containsEntry("fetched", 6).containsEntry("rejected", 1)
                     .containsEntry("first_fill_ts_iso", "2026-11-24T12:00:00Z").containsKeys("now_iso", "ts_age_sec"));

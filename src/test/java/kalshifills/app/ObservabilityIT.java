@@ -49,14 +49,14 @@ class ObservabilityIT extends SimulatedAccountTest {
             ingester.tick();
 
             Map<String, Double> metrics = scrape(ingester);
-            assertThat(metrics).containsEntry("kalshi_fills_fetched_total", 62.0)
-                    .containsEntry("kalshi_fills_new_total", 30.0)
-                    .containsEntry("kalshi_fills_deduplicated_total", 30.0)
-                    .containsEntry("kalshi_fills_rejected_total", 2.0)
-                    .containsEntry("kalshi_fills_inserted_total", 30.0);
-            assertThat(metrics.get("kalshi_fills_insert_seconds_count")).isGreaterThanOrEqualTo(1.0);
-            assertThat(metrics.get("kalshi_fills_insert_seconds_sum")).isPositive();
-            assertThat(metrics.get("kalshi_fills_last_successful_poll_age_seconds")).isBetween(0.0, 10.0);
+            assertThat(metrics).containsEntry("kalshi_fills_fetched_total{account=\"main\"}", 62.0)
+                    .containsEntry("kalshi_fills_new_total{account=\"main\"}", 30.0)
+                    .containsEntry("kalshi_fills_deduplicated_total{account=\"main\"}", 30.0)
+                    .containsEntry("kalshi_fills_rejected_total{account=\"main\"}", 2.0)
+                    .containsEntry("kalshi_fills_inserted_total{account=\"main\"}", 30.0);
+            assertThat(metrics.get("kalshi_fills_insert_seconds_count{account=\"main\"}")).isGreaterThanOrEqualTo(1.0);
+            assertThat(metrics.get("kalshi_fills_insert_seconds_sum{account=\"main\"}")).isPositive();
+            assertThat(metrics.get("kalshi_fills_last_successful_poll_age_seconds{account=\"main\"}")).isBetween(0.0, 10.0);
             assertThat(get(ingester, "/observe/health")).satisfies(health -> {
                 assertThat(health.statusCode()).isEqualTo(200);
                 assertThat(json(health).get("status").asText()).isEqualTo("UP");
@@ -69,7 +69,7 @@ class ObservabilityIT extends SimulatedAccountTest {
             assertThat(down.statusCode()).isEqualTo(503);
             assertThat(pipelineCheck(down).get("message").asText())
                     .startsWith("polls failing since ").contains("Kalshi answered HTTP 500 to GET");
-            assertThat(scrape(ingester)).containsEntry("kalshi_api_errors_total{status=\"500\"}", 1.0);
+            assertThat(scrape(ingester)).containsEntry("kalshi_api_errors_total{account=\"main\",status=\"500\"}", 1.0);
             assertThat(dockerHealthCheck(ingester)).as("the Dockerfile's HEALTHCHECK while DOWN").isNotZero();
 
             ingester.tick();
@@ -121,7 +121,7 @@ class ObservabilityIT extends SimulatedAccountTest {
 
     private static JsonNode pipelineCheck(HttpResponse<String> health) throws IOException {
         for (JsonNode check : json(health).get("checks")) {
-            if ("pipeline".equals(check.get("name").asText())) {
+            if ("fills-main".equals(check.get("name").asText())) {
                 return check;
             }
         }

@@ -48,7 +48,7 @@ class ClickHouseStorageIT {
         dataSource = new HikariDataSource(config);
         schema.createIfAbsent(dataSource);
         repository = new ClickHouseIdempotentRepository(new ExistingKeys(dataSource, schema::storedFillIdsSql), 1000, 100_000);
-        writer = new FillBatchWriter(dataSource, schema, repository, new PipelineStatus(Clock.systemUTC(), new SimpleMeterRegistry()), "it-instance", "it-version");
+        writer = new FillBatchWriter(dataSource, schema, repository, new PipelineStatus("main", Clock.systemUTC(), new SimpleMeterRegistry()), "it-instance", "it-version");
     }
 
     @AfterEach

@@ -27,7 +27,7 @@ class FillsPollerTest {
     private static final Clock NOON = Clock.fixed(Instant.parse("2026-11-24T12:00:00Z"), ZoneOffset.UTC);
     private final PollCheckpoint checkpoint = new PollCheckpoint(ids -> Set.of(), completeUntil -> { });
     private final FillsPoller poller = new FillsPoller("key/all/all", new FillsQuery(1000, null, null), Duration.ofHours(1), NOON, checkpoint,
-            new PipelineStatus(NOON, new SimpleMeterRegistry()));
+            new PipelineStatus("main", NOON, new SimpleMeterRegistry()));
 
     private FillsTick startTick(FillsPoller fillsPoller, Long completeUntilMillis) {
         Exchange exchange = new DefaultExchange(camel);
@@ -73,7 +73,7 @@ class FillsPollerTest {
             }
         };
         FillsPoller backfill = new FillsPoller("key/all/all", new FillsQuery(1000, null, null), Duration.ofHours(1), moving, checkpoint,
-                new PipelineStatus(moving, new SimpleMeterRegistry()));
+                new PipelineStatus("main", moving, new SimpleMeterRegistry()));
         FillsTick tick = startTick(backfill, null);
         try (CapturedLogs logs = CapturedLogs.capture()) {
             for (int page = 1; page <= 25; page++) {
@@ -96,7 +96,7 @@ class FillsPollerTest {
     @Test
     void every_page_repeats_the_filters_and_passes_the_cursor_back() throws Exception {
         FillsPoller filtered = new FillsPoller("key/3/KX HIGH&NY", new FillsQuery(50, 3, "KX HIGH&NY"), Duration.ZERO, NOON, checkpoint,
-                new PipelineStatus(NOON, new SimpleMeterRegistry()));
+                new PipelineStatus("main", NOON, new SimpleMeterRegistry()));
         FillsTick tick = startTick(filtered, Instant.parse("2026-11-24T11:50:00Z").toEpochMilli());
 
         filtered.readPage(JSON.readTree("{\"fills\":[{},{}],\"cursor\":\"c/1=\"}"), tick);

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -15,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PipelineHealthCheckTest {
 
     private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-24T12:00:00Z"));
-    private final PipelineStatus status = new PipelineStatus(new Clock() {
+    private final AtomicBoolean polled = new AtomicBoolean(true);
+    private final PipelineStatus status = new PipelineStatus("main", new Clock() {
         @Override
         public ZoneOffset getZone() {
             return ZoneOffset.UTC;
@@ -31,7 +33,7 @@ class PipelineHealthCheckTest {
             return now.get();
         }
     }, new SimpleMeterRegistry());
-    private final PipelineHealthCheck check = new PipelineHealthCheck(status, Duration.ofMinutes(1));
+    private final PipelineHealthCheck check = new PipelineHealthCheck(status, Duration.ofMinutes(1), polled::get);
 
     @Test
     void up_while_polls_and_inserts_succeed() {
@@ -82,5 +84,14 @@ class PipelineHealthCheckTest {
         assertThat(check.call().getState()).isEqualTo(HealthCheck.State.UP);
         now.set(now.get().plusSeconds(90));
         assertThat(check.call().getMessage()).hasValue("no complete poll for 90 s (the limit is 60 s)");
+    }
+
+    @Test
+    void an_account_whose_poll_route_is_gone_is_not_unhealthy() {
+        status.pollFailed("Kalshi answered HTTP 503");
+        polled.set(false);
+
+        assertThat(check.call().getState()).isEqualTo(HealthCheck.State.UP);
+        assertThat(check.getId()).isEqualTo("fills-main");
     }
 }

@@ -35,7 +35,7 @@ public final class RunningIngester implements AutoCloseable {
         overrides.put("fills.poll.cron", "0 0 0 1 1 ? 2099");
         overrides.putAll(settings);
         Main main = started(overrides);
-        AdviceWith.adviceWith(main.getCamelContext(), "fills-poll", route -> route.replaceFromWith("direct:tick"));
+        AdviceWith.adviceWith(main.getCamelContext(), "fills-poll-main", route -> route.replaceFromWith("direct:tick"));
         return new RunningIngester(main);
     }
 
