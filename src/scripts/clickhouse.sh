@@ -60,6 +60,8 @@ start() {
         answers "$port" && { echo "clickhouse.sh: already running (pid $pid) on port $port" >&2; return 0; }
         die "a server (pid $pid) runs for $dir but does not answer on port $port"
     fi
+    # Another server on the port would answer for this one, which then dies unseen: refuse instead.
+    answers "$port" && die "port $port already answers as a ClickHouse server that is not the one of $dir; stop it, or pick another port"
     mkdir -p "$dir/data"
     # A query that never ends keeps clickhouse-local, and with it the HTTP listener, alive.
     setsid "$launcher" --multiquery --listen_host=127.0.0.1 --http_port="$port" --path="$dir/data/" \

@@ -54,7 +54,8 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.quartz.CronExpression;
 
 /**
- * Builds every bean the routes use, from the properties, and binds it under the name the YAML routes refer to.
+ * Builds every bean the routes use, from the properties, and binds it under the name the YAML routes refer to: the
+ * shared ones at start, each Kalshi account's ones when its route first asks for them ({@link KalshiAccounts}).
  * Nothing else in the service knows how these objects are made.
  */
 public final class IngesterConfiguration implements CamelConfiguration {

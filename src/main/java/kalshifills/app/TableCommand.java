@@ -72,7 +72,8 @@ final class TableCommand {
         boolean dryRun = options.remove("--dry-run");
         refuseUnknownOptions();
         ClickHouseSchema schema = IngesterConfiguration.clickHouseSchema(settings);
-        FillsTableRepair.Report report = new FillsTableRepair(dataSource, table, schema, clock, Duration.ofSeconds(5)).run(dryRun);
+        FillsTableRepair.Report report = new FillsTableRepair(dataSource, table, schema, clock, Duration.ofSeconds(5),
+                settings.integer("repair.batch-size", 1, 1_000_000)).run(dryRun);
         out.print(FillsTableRepair.table(table, dryRun, report));
         return 0;
     }

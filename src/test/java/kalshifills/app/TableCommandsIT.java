@@ -7,6 +7,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -47,27 +48,38 @@ class TableCommandsIT extends SimulatedAccountTest {
                 .anySatisfy(line -> assertThat(line).startsWith("volume matches the API").contains("FAIL")
                         .contains(oldIds + " fills stored, 55 served"));
 
+        // A row the old ingester wrote from a payload that was not a fill: repair keeps it, with its reason, among the rejects.
+        clickHouse.execute("INSERT INTO " + table + " (ts, fill_id, raw_json) VALUES (now64(3), 'junk-1', '<html>bad gateway</html>')");
+
         ServiceProcess dryRun = ServiceProcess.start(settings(), "repair", "--table", table, "--dry-run");
         assertThat(dryRun.exitWithin(Duration.ofSeconds(60))).isEqualTo(0);
         assertThat(String.join("\n", dryRun.lines())).contains("repair " + table + " (dry run: nothing written)")
-                .containsPattern("rows read +427\n")
+                .containsPattern("rows read +428\n")
                 .containsPattern("fills \\(one row each\\) +55\n")
                 .containsPattern("duplicate rows dropped +372 would be\n")
                 .containsPattern("blank ids filled +" + blankRows + " would be\n")
-                .containsPattern("timestamps set from raw JSON +427 would be\n");
-        assertThat(clickHouse.queryLong("SELECT count() FROM " + table)).isEqualTo(427);
+                .containsPattern("timestamps set from raw JSON +427 would be\n")
+                .containsPattern("rows rejected +1 ");
+        assertThat(clickHouse.queryLong("SELECT count() FROM " + table)).isEqualTo(428);
         assertThat(clickHouse.rows("SELECT engine FROM system.tables WHERE database = '" + database() + "'")).hasSize(1);
 
-        ServiceProcess repair = ServiceProcess.start(settings(), "repair", "--table", table);
+        Map<String, String> smallBatches = settings();
+        smallBatches.put("repair.batch-size", "100");
+        ServiceProcess repair = ServiceProcess.start(smallBatches, "repair", "--table", table);
         assertThat(repair.exitWithin(Duration.ofSeconds(120))).isEqualTo(0);
         assertThat(jsonEvents(repair, "repair_finished")).singleElement().satisfies(event -> {
-            assertThat(event.get("done").asLong()).isEqualTo(427);
+            assertThat(event.get("done").asLong()).isEqualTo(428);
             assertThat(event.get("percent").asDouble()).isEqualTo(100.0);
             assertThat(event.get("per_second").asLong()).isPositive();
         });
         String backup = clickHouse.rows("SELECT name FROM system.tables WHERE database = '" + database() + "' AND name LIKE 'mm_fills_backup_%'")
                 .get(0).get(0).toString();
-        assertThat(clickHouse.queryLong("SELECT count() FROM " + database() + "." + backup)).as("the old rows, kept").isEqualTo(427);
+        assertThat(clickHouse.queryLong("SELECT count() FROM " + database() + "." + backup)).as("the old rows, kept").isEqualTo(428);
+        assertThat(clickHouse.rows("SELECT fill_id, raw_json FROM " + table + "_rejected")).singleElement().satisfies(row -> {
+            assertThat(row).containsExactly("junk-1", "<html>bad gateway</html>");
+        });
+        assertThat(clickHouse.queryLong("SELECT count() FROM " + table + "_rejected WHERE reason LIKE 'repair of " + table
+                + ": raw_json is not JSON: %'")).isEqualTo(1);
         assertThat(clickHouse.queryLong("SELECT count() FROM " + table)).isEqualTo(55);
         assertThat(clickHouse.rows("SELECT engine FROM system.tables WHERE database = '" + database() + "' AND name = 'mm_fills'"))
                 .containsExactly(List.of("ReplacingMergeTree"));
