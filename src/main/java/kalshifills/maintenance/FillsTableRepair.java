@@ -46,7 +46,6 @@ public final class FillsTableRepair {
     public record Report(long rows, long fills, long duplicateRows, long idsFilled, long timesCorrected, long rejected, String backup) {
     }
 
-    private static final int BATCH = 10_000;
     private static final DateTimeFormatter SUFFIX = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss").withZone(ZoneOffset.UTC);
 
     private final DataSource dataSource;
@@ -54,16 +53,19 @@ public final class FillsTableRepair {
     private final ClickHouseSchema serviceSchema;
     private final Clock clock;
     private final Duration progressEvery;
+    private final int batchSize;
     private final FillNormalizer normalizer;
     private final ObjectMapper json = KalshiJson.objectMapper();
 
     /** @param serviceSchema the service's tables: its rejects table takes the unusable rows, its dedup window the new table */
-    public FillsTableRepair(DataSource dataSource, String table, ClickHouseSchema serviceSchema, Clock clock, Duration progressEvery) {
+    public FillsTableRepair(DataSource dataSource, String table, ClickHouseSchema serviceSchema, Clock clock, Duration progressEvery,
+            int batchSize) {
         this.dataSource = dataSource;
         this.table = table;
         this.serviceSchema = serviceSchema;
         this.clock = clock;
         this.progressEvery = progressEvery;
+        this.batchSize = batchSize;
         this.normalizer = new FillNormalizer(clock);
     }
 
@@ -78,16 +80,16 @@ public final class FillsTableRepair {
             execute("DROP TABLE IF EXISTS " + rebuilt);
             target.createIfAbsent(dataSource);
             PipelineStatus status = new PipelineStatus("repair", clock, new SimpleMeterRegistry());
-            writer = new FillBatchWriter(dataSource, target, new ClickHouseIdempotentRepository(ids -> Set.of(), BATCH, BATCH), status,
+            writer = new FillBatchWriter(dataSource, target, new ClickHouseIdempotentRepository(ids -> Set.of(), batchSize, batchSize), status,
                     "repair", "repair");
-            rejects = new RejectedFillWriter(dataSource, target, clock, BATCH);
+            rejects = new RejectedFillWriter(dataSource, target, clock, batchSize);
         }
         Progress progress = new Progress(dryRun ? "repair_dry_run" : "repair", rows, progressEvery, clock);
         Set<String> fillIds = new HashSet<>();
         long idsFilled = 0;
         long timesCorrected = 0;
         long rejected = 0;
-        List<NormalizedFill> batch = new ArrayList<>(BATCH);
+        List<NormalizedFill> batch = new ArrayList<>(batchSize);
         List<RejectedFill> rejectedBatch = new ArrayList<>();
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
                 ResultSet row = statement.executeQuery("SELECT fill_id, ts, raw_json FROM " + table)) {
@@ -105,10 +107,10 @@ public final class FillsTableRepair {
                     rejected++;
                     rejectedBatch.add(new RejectedFill(oldId == null ? "" : oldId, "repair of " + table + ": " + e.getMessage(), raw));
                 }
-                if (batch.size() == BATCH) {
+                if (batch.size() == batchSize) {
                     flush(writer, batch);
                 }
-                if (rejectedBatch.size() == BATCH) {
+                if (rejectedBatch.size() == batchSize) {
                     flushRejects(rejects, rejectedBatch);
                 }
                 progress.advance(1);
@@ -118,6 +120,7 @@ public final class FillsTableRepair {
         flushRejects(rejects, rejectedBatch);
         progress.finished();
         if (!dryRun) {
+            // Batches hold the same fill many times over: merge the new table down to one row per fill before it goes live.
             execute("OPTIMIZE TABLE " + rebuilt + " FINAL");
             // EXCHANGE is atomic (a RENAME of two tables is not): readers see the old table or the new one, never neither.
             execute("EXCHANGE TABLES " + table + " AND " + rebuilt);
