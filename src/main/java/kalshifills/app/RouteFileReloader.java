@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -37,6 +38,7 @@ import org.slf4j.LoggerFactory;
 final class RouteFileReloader extends RouteWatcherReloadStrategy {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouteFileReloader.class);
+    private static final Duration SETTLE = Duration.ofMillis(300);
 
     private final Path directory;
     private Map<String, String> running;
@@ -56,9 +58,9 @@ final class RouteFileReloader extends RouteWatcherReloadStrategy {
 
     @Override
     protected synchronized void onRouteReload(Collection<Resource> changed, boolean removeEverything) {
-        Map<String, String> edited = routeFiles();
-        // A save often comes as several file events, the first one seeing the file emptied: each state of the files is
-        // tried once, and an empty file waits for the write that follows.
+        Map<String, String> edited = settledRouteFiles();
+        // A save often comes as several file events: each state of the files is tried once, and an empty file waits for
+        // the write that follows.
         if (edited.equals(running) || edited.equals(refused) || edited.containsValue("")) {
             return;
         }
@@ -89,6 +91,28 @@ final class RouteFileReloader extends RouteWatcherReloadStrategy {
                 .addKeyValue("file", file)
                 .addKeyValue("routes", getCamelContext().getRoutes().stream().map(route -> route.getRouteId()).sorted().toList())
                 .log();
+    }
+
+    /**
+     * The route files once they stop changing: an editor or a copy may write a file in several steps, and a half-written
+     * file can parse (a prefix of accounts.yaml is valid YAML with fewer accounts).
+     */
+    private Map<String, String> settledRouteFiles() {
+        Map<String, String> files = routeFiles();
+        for (int check = 0; check < 40; check++) {
+            try {
+                Thread.sleep(SETTLE.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return files;
+            }
+            Map<String, String> again = routeFiles();
+            if (again.equals(files)) {
+                return files;
+            }
+            files = again;
+        }
+        return files;
     }
 
     /** Every route file as it is now, by location. */

@@ -111,6 +111,27 @@ class RouteReloadIT extends SimulatedAccountTest {
         return ingested.subList(before, ingested.size());
     }
 
+    @Test
+    void a_file_written_in_two_steps_is_read_once_whole_not_half_written() throws Exception {
+        kalshi.addFills(fills.between(Instant.now().minus(Duration.ofMinutes(30)), Instant.now(), 10));
+
+        try (CapturedLogs logs = CapturedLogs.capture(); RunningIngester ingester = RunningIngester.startOnSchedule(settings())) {
+            Eventually.equals(10L, this::stored, Duration.ofSeconds(30));
+            Path accounts = routes.resolve("accounts.yaml");
+            String whole = Files.readString(accounts) + "# the main account\n";
+            // The first half parses: the comment lines alone are a routes file without any account.
+            Files.writeString(accounts, whole.substring(0, whole.indexOf("- templatedRoute:")));
+            Thread.sleep(100); // the writer's own pause between its two writes
+            Files.writeString(accounts, whole);
+
+            Eventually.equals(1, () -> logs.events("routes_reloaded").size(), Duration.ofSeconds(30));
+            kalshi.addFills(fills.between(Instant.now().minus(Duration.ofMinutes(1)), Instant.now(), 5));
+            Eventually.equals(15L, this::stored, Duration.ofSeconds(30));
+            assertThat(logs.events("routes_reloaded")).singleElement()
+                    .satisfies(e -> assertThat((List<?>) e.get("routes")).contains("fills-poll-main"));
+        }
+    }
+
     private void edit(String file, String from, String to) throws Exception {
         Path path = routes.resolve(file);
         String content = Files.readString(path);
