@@ -119,8 +119,8 @@ class RouteReloadIT extends SimulatedAccountTest {
             Eventually.equals(10L, this::stored, Duration.ofSeconds(30));
             Path accounts = routes.resolve("accounts.yaml");
             String whole = Files.readString(accounts) + "# the main account\n";
-            // The first half parses: the comment lines alone are a routes file without any account.
-            Files.writeString(accounts, whole.substring(0, whole.indexOf("- templatedRoute:")));
+            // The first half parses: the account's entry without its parameters, which could not start.
+            Files.writeString(accounts, whole.substring(0, whole.indexOf("    parameters:")));
             Thread.sleep(100); // the writer's own pause between its two writes
             Files.writeString(accounts, whole);
 
@@ -129,6 +129,7 @@ class RouteReloadIT extends SimulatedAccountTest {
             Eventually.equals(15L, this::stored, Duration.ofSeconds(30));
             assertThat(logs.events("routes_reloaded")).singleElement()
                     .satisfies(e -> assertThat(e.get("routes")).asString().contains("fills-poll-main"));
+            assertThat(logs.events("routes_reload_refused")).as("the half-written file is never tried").isEmpty();
         }
     }
 
