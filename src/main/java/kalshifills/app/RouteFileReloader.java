@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
 final class RouteFileReloader extends RouteWatcherReloadStrategy {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouteFileReloader.class);
-    private static final Duration SETTLE = Duration.ofMillis(300);
+    private static final Duration SETTLE = Duration.ofMillis(500);
 
     private final Path directory;
     private Map<String, String> running;
