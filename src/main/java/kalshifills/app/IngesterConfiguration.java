@@ -81,6 +81,7 @@ public final class IngesterConfiguration implements CamelConfiguration {
         }
         registry.addBeanRepository(accounts);
         registry.bind("logRateLimitRetry", new RetryLog("kalshi_rate_limited", (account, cause) -> PollFailure.apiErrorStatus(cause)
+                .filter(status -> account != null)
                 .ifPresent(status -> accounts.lookupByNameAndType("fillsPoller-" + account, FillsPoller.class).status().apiError(status))));
         registry.bind("logInsertRetry", new RetryLog("fills_insert_retry", (account, cause) -> { }));
         registry.bind("kalshiObjectMapper", KalshiJson.objectMapper());

@@ -45,7 +45,10 @@ public final class KalshiFillCount {
                 }
                 count += fills.size();
                 String next = page.path("cursor").asText("");
-                cursor = next.isEmpty() || next.equals(cursor) ? null : next;
+                if (!next.isEmpty() && next.equals(cursor)) {
+                    throw new KalshiResponseException("the fills endpoint returned the same cursor twice; the count would loop");
+                }
+                cursor = next.isEmpty() ? null : next;
             } while (cursor != null);
         }
         return count;
