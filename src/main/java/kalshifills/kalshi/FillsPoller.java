@@ -3,7 +3,6 @@ package kalshifills.kalshi;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -85,19 +84,10 @@ public final class FillsPoller {
 
     /** @return the page's fills, each as Kalshi sent it */
     public List<JsonNode> readPage(@Body JsonNode page, @ExchangeProperty(TICK) FillsTick tick) {
-        JsonNode fills = page == null ? null : page.get("fills");
-        if (fills == null || !fills.isArray()) {
-            throw new KalshiResponseException("the fills endpoint answered 200 without a 'fills' list: " + abbreviated(page));
-        }
-        JsonNode cursor = page.get("cursor");
-        if (cursor != null && !cursor.isNull() && !cursor.isTextual()) {
-            throw new KalshiResponseException("the fills endpoint answered with a cursor that is not a string: " + abbreviated(cursor));
-        }
-        tick.pageRead(cursor == null || cursor.isNull() ? "" : cursor.textValue(), fills.size());
-        status.fetched(fills.size());
-        List<JsonNode> list = new ArrayList<>(fills.size());
-        fills.forEach(list::add);
-        return list;
+        FillsPage fills = FillsPage.of(page);
+        tick.pageRead(fills.cursor(), fills.fills().size());
+        status.fetched(fills.fills().size());
+        return fills.fills();
     }
 
     /** The page went through the idempotent consumer. */
@@ -152,8 +142,4 @@ public final class FillsPoller {
                 .log();
     }
 
-    private static String abbreviated(JsonNode node) {
-        String json = String.valueOf(node);
-        return json.length() <= 200 ? json : json.substring(0, 200) + "...";
-    }
 }

@@ -1,8 +1,6 @@
 package kalshifills.kalshi;
 
 import java.time.Instant;
-import java.util.HashSet;
-import java.util.Set;
 
 import kalshifills.status.Progress;
 
@@ -12,7 +10,7 @@ public final class FillsTick {
     private final Instant startedAt;
     private final Long minTs;
     private final PollCheckpoint.Poll poll;
-    private final Set<String> cursorsSeen = new HashSet<>();
+    private final CursorTrail cursors = new CursorTrail();
     private String cursor;
     private int pages;
     private int fetched;
@@ -38,10 +36,7 @@ public final class FillsTick {
 
     /** @throws KalshiResponseException when Kalshi hands back a cursor it already gave in this poll, which would loop forever */
     void pageRead(String nextCursor, int fills) {
-        if (!nextCursor.isEmpty() && !cursorsSeen.add(nextCursor)) {
-            throw new KalshiResponseException("the fills endpoint returned the cursor of an earlier page again after " + (pages + 1)
-                    + " pages; stopping this poll instead of looping");
-        }
+        cursors.follow(nextCursor);
         cursor = nextCursor;
         progress.advance(fills);
         pages++;

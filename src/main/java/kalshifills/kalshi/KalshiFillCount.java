@@ -3,7 +3,6 @@ package kalshifills.kalshi;
 import java.io.IOException;
 import java.time.Instant;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -29,26 +28,20 @@ public final class KalshiFillCount {
         client.configureHttpClient(builder);
         long count = 0;
         try (CloseableHttpClient http = builder.build()) {
+            CursorTrail cursors = new CursorTrail();
             String cursor = null;
             do {
                 HttpGet get = new HttpGet(baseUrl + "/portfolio/fills?" + query.pageQuery(from.getEpochSecond(), cursor));
-                JsonNode page = http.execute(get, response -> {
+                FillsPage page = FillsPage.of(http.execute(get, response -> {
                     String body = EntityUtils.toString(response.getEntity());
                     if (response.getCode() != 200) {
                         throw new IOException("Kalshi answered HTTP " + response.getCode() + " to GET " + baseUrl + "/portfolio/fills");
                     }
                     return json.readTree(body);
-                });
-                JsonNode fills = page.get("fills");
-                if (fills == null || !fills.isArray()) {
-                    throw new KalshiResponseException("the fills endpoint answered 200 without a 'fills' list");
-                }
-                count += fills.size();
-                String next = page.path("cursor").asText("");
-                if (!next.isEmpty() && next.equals(cursor)) {
-                    throw new KalshiResponseException("the fills endpoint returned the same cursor twice; the count would loop");
-                }
-                cursor = next.isEmpty() ? null : next;
+                }));
+                count += page.fills().size();
+                cursors.follow(page.cursor());
+                cursor = page.cursor().isEmpty() ? null : page.cursor();
             } while (cursor != null);
         }
         return count;

@@ -8,6 +8,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.core.JacksonException;
 import kalshifills.status.FailureReason;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.camel.util.ObjectHelper;
 
 /** What an operator reads when a poll fails: one line, what happened and where, the likely fix; never a secret. */
 public final class PollFailure {
@@ -58,10 +59,8 @@ public final class PollFailure {
             String body = FailureReason.oneLine(http.getResponseBody());
             return "Kalshi answered HTTP " + http.getStatusCode() + " to GET " + withoutQuery(http.getUri()) + (body.isEmpty() ? "" : ": " + body);
         }
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLException) {
-                return "cannot read the poll checkpoint from ClickHouse: " + FailureReason.of(failure);
-            }
+        if (ObjectHelper.getException(SQLException.class, failure) != null) {
+            return "cannot read the poll checkpoint from ClickHouse: " + FailureReason.of(failure);
         }
         return FailureReason.of(failure);
     }

@@ -10,8 +10,9 @@ import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
- * DOWN while polls (of Kalshi, or of the checkpoint in ClickHouse) or inserts into ClickHouse are failing, saying since when and why; DOWN too when no poll has
- * read every page for longer than {@code maxPollAge} (a few ticks of the schedule), whatever the reason.
+ * DOWN while polls (of Kalshi, or of the checkpoint in ClickHouse) or inserts into ClickHouse are failing, saying since
+ * when and why; DOWN too when no poll has read every page for longer than {@code maxPollAge} (a few ticks of the
+ * schedule), whatever the reason.
  */
 public final class PipelineHealthCheck extends AbstractHealthCheck {
 
