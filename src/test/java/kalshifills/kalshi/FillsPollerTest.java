@@ -5,12 +5,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import kalshifills.status.PipelineStatus;
 import kalshifills.testing.CapturedLogs;
+import kalshifills.testing.SettableClock;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -55,29 +55,13 @@ class FillsPollerTest {
 
     @Test
     void a_long_poll_reports_its_progress_every_ten_seconds() throws Exception {
-        AtomicReference<Instant> now = new AtomicReference<>(NOON.instant());
-        Clock moving = new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now.get();
-            }
-        };
+        SettableClock moving = new SettableClock(NOON.instant());
         FillsPoller backfill = new FillsPoller("key/all/all", new FillsQuery(1000, null, null), Duration.ofHours(1), moving, checkpoint,
                 new PipelineStatus("main", moving, new SimpleMeterRegistry()));
         FillsTick tick = startTick(backfill, null);
         try (CapturedLogs logs = CapturedLogs.capture()) {
             for (int page = 1; page <= 25; page++) {
-                now.set(now.get().plusSeconds(1));
+                moving.advance(Duration.ofSeconds(1));
                 backfill.readPage(JSON.readTree("{\"fills\":[{},{}],\"cursor\":\"c" + page + "\"}"), tick);
             }
 

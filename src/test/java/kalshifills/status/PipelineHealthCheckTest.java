@@ -1,13 +1,11 @@
 package kalshifills.status;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import kalshifills.testing.SettableClock;
 import org.apache.camel.health.HealthCheck;
 import org.junit.jupiter.api.Test;
 
@@ -15,24 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class PipelineHealthCheckTest {
 
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-24T12:00:00Z"));
+    private final SettableClock clock = new SettableClock(Instant.parse("2026-11-24T12:00:00Z"));
     private final AtomicBoolean polled = new AtomicBoolean(true);
-    private final PipelineStatus status = new PipelineStatus("main", new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    }, new SimpleMeterRegistry());
+    private final PipelineStatus status = new PipelineStatus("main", clock, new SimpleMeterRegistry());
     private final PipelineHealthCheck check = new PipelineHealthCheck(status, Duration.ofMinutes(1), polled::get);
 
     @Test
@@ -49,7 +32,7 @@ class PipelineHealthCheckTest {
     @Test
     void down_saying_since_when_and_why_while_inserts_fail_then_up_again() {
         status.insertFailed("SQLException: Connection refused");
-        now.set(now.get().plusSeconds(30));
+        clock.advance(Duration.ofSeconds(30));
         status.insertFailed("SQLTransientConnectionException: clickhouse - Connection is not available");
 
         HealthCheck.Result down = check.call();
@@ -72,17 +55,17 @@ class PipelineHealthCheckTest {
 
     @Test
     void down_when_no_poll_has_completed_for_longer_than_the_limit_then_up_after_one_does() {
-        now.set(now.get().plusSeconds(60));
+        clock.advance(Duration.ofSeconds(60));
         assertThat(check.call().getState()).as("a minute after start, at the limit").isEqualTo(HealthCheck.State.UP);
 
-        now.set(now.get().plusSeconds(1));
+        clock.advance(Duration.ofSeconds(1));
         HealthCheck.Result stale = check.call();
         assertThat(stale.getState()).isEqualTo(HealthCheck.State.DOWN);
         assertThat(stale.getMessage()).hasValue("no complete poll for 61 s (the limit is 60 s)");
 
         status.pollSucceeded();
         assertThat(check.call().getState()).isEqualTo(HealthCheck.State.UP);
-        now.set(now.get().plusSeconds(90));
+        clock.advance(Duration.ofSeconds(90));
         assertThat(check.call().getMessage()).hasValue("no complete poll for 90 s (the limit is 60 s)");
     }
 

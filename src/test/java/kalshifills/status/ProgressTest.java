@@ -1,43 +1,24 @@
 package kalshifills.status;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
 
 import kalshifills.testing.CapturedLogs;
+import kalshifills.testing.SettableClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ProgressTest {
 
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-24T12:00:00Z"));
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
+    private final SettableClock clock = new SettableClock(Instant.parse("2026-11-24T12:00:00Z"));
 
     @Test
     void one_line_per_interval_with_counts_and_rate_then_a_last_line_when_finished() {
         try (CapturedLogs logs = CapturedLogs.capture()) {
             Progress progress = new Progress("repair", 1_000, Duration.ofSeconds(5), clock);
             for (int second = 1; second <= 12; second++) {
-                now.set(now.get().plusSeconds(1));
+                clock.advance(Duration.ofSeconds(1));
                 progress.advance(50);
             }
             progress.finished();
