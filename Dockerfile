@@ -19,6 +19,7 @@ WORKDIR /app
 COPY --from=build /build/target/kalshi-fills-ingester.jar /app/kalshi-fills-ingester.jar
 COPY routes /app/routes
 COPY application.properties /app/application.properties
+COPY src/main/jvm/jvm.options /app/jvm.options
 USER ingester
 # Camel's management server (camel.management.port): /observe/health and /observe/metrics.
 EXPOSE 9876
@@ -27,4 +28,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/9876 && printf 'GET /observe/health HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
 # SIGTERM lets the poll in progress finish and its fills be inserted (camel.main.shutdown-timeout, 45 s).
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["java", "-jar", "/app/kalshi-fills-ingester.jar"]
+ENTRYPOINT ["java", "@/app/jvm.options", "-jar", "/app/kalshi-fills-ingester.jar"]

@@ -12,6 +12,7 @@
 #
 # Defaults: DIR=.clickhouse in the project, PORT=8123. The server's pid is in DIR/clickhouse.pid, its log in
 # DIR/clickhouse.log. The library is cached in $CHDB_CACHE (default ~/.cache/kalshi-fills-ingester/chdb).
+# CLICKHOUSE_CONFIG, if set, is a server config file to start with (the benchmark's turns system.query_log on).
 set -euo pipefail
 
 PACKAGE="@chdb/lib-linux-x64-gnu@26.7.3-stable.1"
@@ -64,7 +65,9 @@ start() {
     answers "$port" && die "port $port already answers as a ClickHouse server that is not the one of $dir; stop it, or pick another port"
     mkdir -p "$dir/data"
     # A query that never ends keeps clickhouse-local, and with it the HTTP listener, alive.
-    setsid "$launcher" --multiquery --listen_host=127.0.0.1 --http_port="$port" --path="$dir/data/" \
+    local config=()
+    [ -n "${CLICKHOUSE_CONFIG:-}" ] && config=(--config-file="$(cd "$(dirname "$CLICKHOUSE_CONFIG")" && pwd)/$(basename "$CLICKHOUSE_CONFIG")")
+    setsid "$launcher" "${config[@]}" --multiquery --listen_host=127.0.0.1 --http_port="$port" --path="$dir/data/" \
         --query "SYSTEM START LISTEN HTTP; SELECT count() FROM (SELECT sleep(3) FROM system.numbers SETTINGS max_block_size = 1)" \
         >>"$dir/clickhouse.log" 2>&1 </dev/null &
     local pid=$!
@@ -98,5 +101,5 @@ case "$command" in
     start) start "$dir" "$port" ;;
     stop) stop "$dir" ;;
     status) pid=$(running_pid "$dir") && echo "running (pid $pid)" || { echo "not running"; exit 1; } ;;
-    *) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+    *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -21,6 +21,16 @@ if [ -z "${CLICKHOUSE_URL:-}" ]; then
     export CLICKHOUSE_URL="jdbc:clickhouse://127.0.0.1:$port"
 fi
 
+# A class-data archive of the classes the service loads makes start-up about a second faster: written when the service
+# stops after its first run with this jar, used from the next start on.
+archive=target/kalshi-fills-ingester.jsa
+if [ -f "$archive" ] && [ "$archive" -nt "$jar" ]; then
+    class_data=-XX:SharedArchiveFile="$archive"
+else
+    rm -f "$archive"
+    class_data=-XX:ArchiveClassesAtExit="$archive"
+fi
+
 status=0
-java -jar "$jar" "$@" || status=$?
+java @src/main/jvm/jvm.options "$class_data" -jar "$jar" "$@" || status=$?
 exit "$status"

@@ -26,7 +26,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import kalshifills.clickhouse.ClickHouseIdempotentRepository;
 import kalshifills.clickhouse.ClickHouseSchema;
-import kalshifills.clickhouse.ExistingKeys;
+import kalshifills.clickhouse.StoredFillLookup;
 import kalshifills.clickhouse.FillBatchWriter;
 import kalshifills.clickhouse.PollStateTable;
 import kalshifills.clickhouse.RejectedFillWriter;
@@ -118,7 +118,7 @@ public final class IngesterConfiguration implements CamelConfiguration {
             throw new ConfigurationException(settings.keyOf("clickhouse.fills-table"), e.getMessage());
         }
         int rememberedIds = settings.integer("fills.dedupe.remembered-ids", 1_000, 100_000_000);
-        ClickHouseIdempotentRepository storedFillIds = new ClickHouseIdempotentRepository(new ExistingKeys(dataSource, schema::storedFillIdsSql),
+        ClickHouseIdempotentRepository storedFillIds = new ClickHouseIdempotentRepository(StoredFillLookup.in(dataSource, schema),
                 settings.integer("fills.dedupe.chunk-size", 1, 10_000), rememberedIds);
         String pollKey = signer.keyId() + "/" + Objects.toString(query.subaccount(), "all") + "/" + Objects.toString(query.ticker(), "all");
         PollStateTable pollState = new PollStateTable(dataSource, schema);

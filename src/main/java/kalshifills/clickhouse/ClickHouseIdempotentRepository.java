@@ -1,10 +1,13 @@
 package kalshifills.clickhouse;
 
 import java.sql.SQLException;
-import java.util.ArrayList;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,19 +59,22 @@ public final class ClickHouseIdempotentRepository extends ServiceSupport impleme
         this.stored = new RecentKeys(rememberedIds);
     }
 
-    /** Looks up the page's ids not already known here: one lookup per {@code chunkSize} ids. */
+    /** Looks up the page's ids not already known here: one lookup per {@code chunkSize} ids, bounded by their times. */
     public void checkPage(NormalizedPage page) {
         checkedAbsent.clear();
-        List<String> unknown = new ArrayList<>();
-        for (String id : new HashSet<>(page.acceptedIds())) {
-            if (!stored.contains(id) && !inFlight.contains(id)) {
-                unknown.add(id);
+        Map<String, Instant> unknown = new LinkedHashMap<>();
+        for (NormalizedFill fill : page.accepted()) {
+            if (!stored.contains(fill.fillId()) && !inFlight.contains(fill.fillId())) {
+                unknown.putIfAbsent(fill.fillId(), fill.ts());
             }
         }
+        List<String> ids = List.copyOf(unknown.keySet());
         try {
-            for (int from = 0; from < unknown.size(); from += chunkSize) {
-                List<String> chunk = unknown.subList(from, Math.min(from + chunkSize, unknown.size()));
-                Set<String> found = storedAmong(chunk);
+            for (int from = 0; from < ids.size(); from += chunkSize) {
+                List<String> chunk = ids.subList(from, Math.min(from + chunkSize, ids.size()));
+                Instant earliest = chunk.stream().map(unknown::get).min(Comparator.naturalOrder()).orElseThrow();
+                Instant latest = chunk.stream().map(unknown::get).max(Comparator.naturalOrder()).orElseThrow();
+                Set<String> found = storedAmong(chunk, earliest, latest);
                 for (String id : chunk) {
                     if (found.contains(id)) {
                         stored.add(id);
@@ -78,8 +84,8 @@ public final class ClickHouseIdempotentRepository extends ServiceSupport impleme
                 }
             }
         } catch (SQLException e) {
-            lookupFailed(unknown.size(), e);
-            checkedAbsent.addAll(unknown);
+            lookupFailed(ids.size(), e);
+            checkedAbsent.addAll(ids);
         }
     }
 
@@ -177,19 +183,22 @@ public final class ClickHouseIdempotentRepository extends ServiceSupport impleme
         return lookups.get();
     }
 
-    /** A fill that did not go through {@link #checkPage}: looked up on its own rather than let through unchecked. */
+    /**
+     * A fill that did not go through {@link #checkPage}: looked up on its own rather than let through unchecked. Its time
+     * is not known here, so the lookup spans all time.
+     */
     private boolean storedInClickHouse(String fillId) {
         try {
-            return !storedAmong(List.of(fillId)).isEmpty();
+            return !storedAmong(List.of(fillId), StoredFillLookup.ANY_TIME_FROM, StoredFillLookup.ANY_TIME_UNTIL).isEmpty();
         } catch (SQLException e) {
             lookupFailed(1, e);
             return false;
         }
     }
 
-    private Set<String> storedAmong(List<String> ids) throws SQLException {
+    private Set<String> storedAmong(List<String> ids, Instant earliest, Instant latest) throws SQLException {
         lookups.incrementAndGet();
-        return lookup.storedAmong(ids);
+        return lookup.storedAmong(ids, earliest, latest);
     }
 
     private static void lookupFailed(int ids, SQLException cause) {

@@ -97,7 +97,7 @@ public final class ClickHouseSchema {
                         ingested_at DateTime64(3, 'UTC') DEFAULT now64(3)
                     ) ENGINE = ReplacingMergeTree(ingested_at)
                     PARTITION BY toYYYYMM(ts)
-                    ORDER BY fill_id
+                    ORDER BY (ts, fill_id)
                     SETTINGS non_replicated_deduplication_window = %d
                     """.formatted(fillsTable, dedupWindow));
             statement.execute("""
@@ -155,9 +155,10 @@ public final class ClickHouseSchema {
         return "INSERT INTO " + pollStateTable + " (poll_key, complete_until) VALUES (?, ?)";
     }
 
-    /** Which of {@code count} bound fill ids are stored. */
+    /** Which of {@code count} bound fill ids are stored with a time between two bound epoch milliseconds; see {@link StoredFillLookup}. */
     public String storedFillIdsSql(int count) {
-        return "SELECT DISTINCT fill_id FROM " + fillsTable + " WHERE fill_id IN (" + parameters(count) + ")";
+        return "SELECT DISTINCT fill_id FROM " + fillsTable + " WHERE ts BETWEEN fromUnixTimestamp64Milli(?) AND fromUnixTimestamp64Milli(?)"
+                + " AND fill_id IN (" + parameters(count) + ")";
     }
 
     /** Which of {@code count} bound reject keys are stored. */

@@ -11,7 +11,9 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import kalshifills.fill.NormalizedPage;
 import kalshifills.fill.RejectedFill;
+import org.apache.camel.Body;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +43,11 @@ public final class RejectedFillWriter {
         this.existingKeys = new ExistingKeys(dataSource, schema::storedRejectKeysSql);
     }
 
+    /** The page's rejected fills. */
+    public void storeRejectedOf(@Body NormalizedPage page) throws SQLException {
+        store(page.rejected());
+    }
+
     public void store(List<RejectedFill> rejected) throws SQLException {
         Map<String, RejectedFill> fresh = new LinkedHashMap<>();
         for (RejectedFill fill : rejected) {
@@ -52,7 +59,7 @@ public final class RejectedFillWriter {
         if (fresh.isEmpty()) {
             return;
         }
-        for (String stored : existingKeys.storedAmong(List.copyOf(fresh.keySet()))) {
+        for (String stored : existingKeys.among(List.copyOf(fresh.keySet()))) {
             storedKeys.add(stored);
             fresh.remove(stored);
         }
@@ -62,6 +69,8 @@ public final class RejectedFillWriter {
         Instant receivedAt = clock.instant();
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement insert = connection.prepareStatement(schema.insertRejectsSql(DedupToken.of(fresh.keySet())))) {
+            // Raw JSON is data, not SQL with JDBC escapes: the driver must not rewrite a '{fn ...}' inside it.
+            insert.setEscapeProcessing(false);
             for (Map.Entry<String, RejectedFill> entry : fresh.entrySet()) {
                 insert.setObject(1, receivedAt);
                 insert.setString(2, entry.getKey());

@@ -20,7 +20,8 @@ public final class FillTime {
 
     private static final BigDecimal MILLISECONDS_ABOVE = new BigDecimal("1e11");
     private static final BigDecimal THOUSAND = BigDecimal.valueOf(1000);
-    private static final Instant EARLIEST = Instant.parse("2020-01-01T00:00:00Z");
+    /** Before Kalshi traded: no fill is older. */
+    public static final Instant EARLIEST = Instant.parse("2020-01-01T00:00:00Z");
     private static final Duration MAX_AHEAD = Duration.ofDays(1);
 
     private FillTime() {

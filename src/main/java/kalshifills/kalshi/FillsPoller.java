@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import kalshifills.fill.NormalizedFill;
 import kalshifills.fill.NormalizedPage;
 import kalshifills.status.PipelineStatus;
 import kalshifills.status.Progress;
@@ -88,6 +89,20 @@ public final class FillsPoller {
         tick.pageRead(fills.cursor(), fills.fills().size());
         status.fetched(fills.fills().size());
         return fills.fills();
+    }
+
+    public boolean anyRejected(@Body NormalizedPage page) {
+        return !page.rejected().isEmpty();
+    }
+
+    /** The page's fills to split, one message each. */
+    public List<NormalizedFill> acceptedFills(@Body NormalizedPage page) {
+        return page.accepted();
+    }
+
+    /** The idempotent consumer's key. */
+    public String fillId(@Body NormalizedFill fill) {
+        return fill.fillId();
     }
 
     /** The page went through the idempotent consumer. */

@@ -80,7 +80,7 @@ public final class FillsTableRepair {
             execute("DROP TABLE IF EXISTS " + rebuilt);
             target.createIfAbsent(dataSource);
             PipelineStatus status = new PipelineStatus("repair", clock, new SimpleMeterRegistry());
-            writer = new FillBatchWriter(dataSource, target, new ClickHouseIdempotentRepository(ids -> Set.of(), batchSize, batchSize), status,
+            writer = new FillBatchWriter(dataSource, target, new ClickHouseIdempotentRepository((ids, earliest, latest) -> Set.of(), batchSize, batchSize), status,
                     "repair", "repair");
             rejects = new RejectedFillWriter(dataSource, target, clock, batchSize);
         }

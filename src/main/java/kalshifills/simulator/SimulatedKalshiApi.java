@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -74,7 +75,9 @@ public final class SimulatedKalshiApi implements AutoCloseable {
     private final String keyId;
     private final PublicKey publicKey;
     private final Clock clock;
-    private final List<SimulatedFill> fills = new CopyOnWriteArrayList<>();
+    private final List<SimulatedFill> fills = new ArrayList<>();
+    /** {@link #fills} newest first, sorted once after fills were added rather than for every page; null until then. */
+    private List<SimulatedFill> newestFirst;
     private final List<String> queries = new CopyOnWriteArrayList<>();
     private final List<String> signatures = new CopyOnWriteArrayList<>();
     private final List<Fault> script = new ArrayList<>();
@@ -103,11 +106,12 @@ public final class SimulatedKalshiApi implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort() + API_PREFIX;
     }
 
-    public void addFills(Collection<SimulatedFill> newFills) {
+    public synchronized void addFills(Collection<SimulatedFill> newFills) {
         fills.addAll(newFills);
+        newestFirst = null;
     }
 
-    public int fillCount() {
+    public synchronized int fillCount() {
         return fills.size();
     }
 
@@ -236,13 +240,7 @@ public final class SimulatedKalshiApi implements AutoCloseable {
     }
 
     private String page(Map<String, String> params, int limit) {
-        List<SimulatedFill> matching = new ArrayList<>();
-        for (SimulatedFill fill : fills) {
-            if (matches(fill, params)) {
-                matching.add(fill);
-            }
-        }
-        matching.sort(Comparator.comparingLong(SimulatedFill::epochSeconds).reversed());
+        List<SimulatedFill> matching = matching(params);
         String cursor = params.getOrDefault("cursor", "");
         int offset = cursor.isEmpty() ? 0 : Integer.parseInt(new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8));
         int end = Math.min(offset + limit, matching.size());
@@ -257,11 +255,47 @@ public final class SimulatedKalshiApi implements AutoCloseable {
         return body.append("],\"cursor\":\"").append(next).append("\"}").toString();
     }
 
-    private static boolean matches(SimulatedFill fill, Map<String, String> params) {
-        return (!params.containsKey("min_ts") || fill.epochSeconds() >= Long.parseLong(params.get("min_ts")))
-                && (!params.containsKey("max_ts") || fill.epochSeconds() <= Long.parseLong(params.get("max_ts")))
-                && (!params.containsKey("ticker") || fill.ticker().equals(params.get("ticker")))
-                && (!params.containsKey("subaccount") || fill.subaccount() == Integer.parseInt(params.get("subaccount")));
+    /** The fills the filters select, newest first; fills of the same second in the order they were added. */
+    private List<SimulatedFill> matching(Map<String, String> params) {
+        List<SimulatedFill> all = newestFirst();
+        int start = params.containsKey("max_ts") ? countAtOrAfter(all, Long.parseLong(params.get("max_ts")) + 1) : 0;
+        int end = params.containsKey("min_ts") ? countAtOrAfter(all, Long.parseLong(params.get("min_ts"))) : all.size();
+        List<SimulatedFill> inTimeRange = all.subList(start, Math.max(start, end));
+        if (!params.containsKey("ticker") && !params.containsKey("subaccount")) {
+            return inTimeRange;
+        }
+        List<SimulatedFill> matching = new ArrayList<>();
+        for (SimulatedFill fill : inTimeRange) {
+            if ((!params.containsKey("ticker") || fill.ticker().equals(params.get("ticker")))
+                    && (!params.containsKey("subaccount") || fill.subaccount() == Integer.parseInt(params.get("subaccount")))) {
+                matching.add(fill);
+            }
+        }
+        return matching;
+    }
+
+    private synchronized List<SimulatedFill> newestFirst() {
+        if (newestFirst == null) {
+            List<SimulatedFill> sorted = new ArrayList<>(fills);
+            sorted.sort(Comparator.comparingLong(SimulatedFill::epochSeconds).reversed());
+            newestFirst = Collections.unmodifiableList(sorted);
+        }
+        return newestFirst;
+    }
+
+    /** How many fills of a newest-first list are at or after the epoch second: a binary search, for pages of big accounts. */
+    private static int countAtOrAfter(List<SimulatedFill> newestFirst, long epochSecond) {
+        int low = 0;
+        int high = newestFirst.size();
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            if (newestFirst.get(middle).epochSeconds() >= epochSecond) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        return low;
     }
 
     private boolean authenticated(HttpExchange exchange, String path) {

@@ -39,7 +39,8 @@ class DeploymentFilesTest {
         }
         assertThat(dockerfile).contains("COPY --from=build /build/target/kalshi-fills-ingester.jar /app/kalshi-fills-ingester.jar")
                 .contains("COPY routes /app/routes\n").contains("COPY application.properties /app/application.properties\n")
-                .containsPattern("\nUSER ingester\n(.*\n)*ENTRYPOINT \\[\"java\", \"-jar\", \"/app/kalshi-fills-ingester.jar\"]");
+                .contains("COPY src/main/jvm/jvm.options /app/jvm.options\n")
+                .containsPattern("\nUSER ingester\n(.*\n)*ENTRYPOINT \\[\"java\", \"@/app/jvm.options\", \"-jar\", \"/app/kalshi-fills-ingester.jar\"]");
     }
 
     @Test

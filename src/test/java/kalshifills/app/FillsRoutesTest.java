@@ -31,6 +31,7 @@ import kalshifills.testing.Eventually;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.spi.Registry;
@@ -39,6 +40,7 @@ import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.apache.camel.test.junit5.TestExecutionConfiguration;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -61,7 +63,7 @@ class FillsRoutesTest extends CamelTestSupport {
     private final Set<String> storedInClickHouse = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean clickHouseDown = new AtomicBoolean();
     private final List<Instant> savedCheckpoints = new CopyOnWriteArrayList<>();
-    private final ClickHouseIdempotentRepository repository = new ClickHouseIdempotentRepository(ids -> {
+    private final ClickHouseIdempotentRepository repository = new ClickHouseIdempotentRepository((ids, earliest, latest) -> {
         if (clickHouseDown.get()) {
             throw new SQLException("ClickHouse is down");
         }
@@ -88,6 +90,9 @@ class FillsRoutesTest extends CamelTestSupport {
         overrides.put("fills.insert.retries", "1");
         overrides.put("fills.insert.first-retry-delay-ms", "10");
         context.getPropertiesComponent().setOverrideProperties(overrides);
+        // The insert pool application.properties declares (camel.threadpool.config[...]), which Camel Main would read.
+        context.getExecutorServiceManager().registerThreadPoolProfile(new ThreadPoolProfileBuilder("fillBatchInserts")
+                .poolSize(1).maxPoolSize(1).maxQueueSize(2).rejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns).build());
         return context;
     }
 

@@ -11,15 +11,38 @@ import kalshifills.testing.CapturedLogs;
 import kalshifills.testing.Eventually;
 import kalshifills.testing.LocalClickHouse;
 import kalshifills.testing.RunningIngester;
+import kalshifills.testing.ServiceProcess;
 import kalshifills.testing.TestKeys;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The quartz trigger of routes/fills-poll.yaml, on its real schedule. */
+/** The quartz trigger of routes/kalshi-account.yaml, on its real schedule. */
 class PollScheduleIT {
 
     private final LocalClickHouse clickHouse = LocalClickHouse.shared();
+
+    @Test
+    void the_first_poll_runs_as_the_service_starts_not_at_the_crons_next_time() throws Exception {
+        String database = clickHouse.newDatabase();
+        String table = database + ".mm_fills";
+        try (SimulatedKalshiApi kalshi = new SimulatedKalshiApi(TestKeys.KEY_ID, TestKeys.publicKey(), Clock.systemUTC(), 0)) {
+            kalshi.addFills(new SimulatedFills(10).between(Instant.now().minus(Duration.ofMinutes(10)), Instant.now(), 4));
+            Map<String, String> settings = RunningIngester.settings(kalshi, clickHouse.jdbcUrl(), table);
+            settings.put("kalshi.private-key-file", TestKeys.PKCS1_PRIVATE_KEY.toAbsolutePath().toString());
+            settings.put("fills.poll.cron", "0 0 0 * * ?");
+            ServiceProcess service = ServiceProcess.start(settings);
+            try {
+                // Rows in the table's parts: 0 until the service has created the table.
+                Eventually.equals(4L, () -> clickHouse.queryLong("SELECT sum(rows) FROM system.parts WHERE database = '" + database
+                        + "' AND table = 'mm_fills' AND active"), Duration.ofSeconds(60));
+                assertThat(service.events("fill_pipeline_stats")).as("one poll, at start, though the cron fires only at midnight").hasSize(1);
+            } finally {
+                service.sigterm();
+                service.exitWithin(Duration.ofSeconds(60));
+            }
+        }
+    }
 
     @Test
     void a_tick_that_outlasts_the_interval_delays_the_next_one_instead_of_overlapping_it() throws Exception {

@@ -47,7 +47,7 @@ class ClickHouseStorageIT {
         config.setUsername("default");
         dataSource = new HikariDataSource(config);
         schema.createIfAbsent(dataSource);
-        repository = new ClickHouseIdempotentRepository(new ExistingKeys(dataSource, schema::storedFillIdsSql), 1000, 100_000);
+        repository = new ClickHouseIdempotentRepository(StoredFillLookup.in(dataSource, schema), 1000, 100_000);
         writer = new FillBatchWriter(dataSource, schema, repository, new PipelineStatus("main", Clock.systemUTC(), new SimpleMeterRegistry()), "it-instance", "it-version");
     }
 
@@ -114,14 +114,53 @@ class ClickHouseStorageIT {
         writer.insert(fills(1));
         String hostile = "x'); DROP TABLE " + schema.fillsTable() + "; --";
 
-        assertThat(new ExistingKeys(dataSource, schema::storedFillIdsSql).storedAmong(List.of(hostile, "fill-0", "absent")))
+        assertThat(StoredFillLookup.in(dataSource, schema).storedAmong(List.of(hostile, "fill-0", "absent"),
+                StoredFillLookup.ANY_TIME_FROM, StoredFillLookup.ANY_TIME_UNTIL))
                 .containsExactly("fill-0");
         assertThat(count(schema.fillsTable())).isEqualTo(1);
     }
 
     @Test
+    void values_are_stored_as_given_even_where_they_look_like_jdbc_escapes() throws Exception {
+        NormalizedFill fill = fill("{\"fill_id\":\"fill-escape\",\"client_order_id\":\"{fn now()} {d '2026-01-01'}\",\"ticker\":\"T\","
+                + "\"side\":\"yes\",\"count_fp\":\"1\",\"yes_price_dollars\":\"0.5\",\"ts\":1795521600}");
+        writer.insert(List.of(fill));
+
+        assertThat(clickHouse.rows("SELECT client_order_id, raw_json FROM " + schema.fillsTable()).get(0))
+                .containsExactly("{fn now()} {d '2026-01-01'}", fill.rawJson());
+    }
+
+    @Test
+    void a_lookup_sees_only_the_rows_of_its_time_range() throws Exception {
+        List<NormalizedFill> stored = fills(3);
+        writer.insert(stored);
+        StoredFillLookup lookup = StoredFillLookup.in(dataSource, schema);
+        List<String> ids = List.of("fill-0", "fill-1", "fill-2");
+        Instant first = stored.get(0).ts();
+        Instant last = stored.get(2).ts();
+
+        assertThat(lookup.storedAmong(ids, first, last)).as("both bounds included").containsExactlyInAnyOrder("fill-0", "fill-1", "fill-2");
+        assertThat(lookup.storedAmong(ids, first.plusMillis(1), last.minusMillis(1))).containsExactly("fill-1");
+    }
+
+    @Test
+    void a_lookup_skips_the_parts_and_granules_outside_its_time_range() throws Exception {
+        writer.insert(fills(1));
+        writer.insert(List.of(fill("{\"fill_id\":\"fill-month-before\",\"ticker\":\"T\",\"side\":\"yes\",\"count_fp\":\"1\","
+                + "\"yes_price_dollars\":\"0.5\",\"ts\":" + (1795521600 - 40 * 86400) + "}")));
+        String lookup = schema.storedFillIdsSql(1).replaceFirst("\\?", "1795521600000").replaceFirst("\\?", "1795521600000")
+                .replaceFirst("\\?", "'fill-0'");
+
+        String plan = clickHouse.rows("EXPLAIN indexes = 1 " + lookup).stream().map(row -> row.get(0).toString().trim())
+                .collect(java.util.stream.Collectors.joining("\n"));
+        assertThat(plan).as("the time bounds leave one part of two to read, and within it the granules of that time")
+                .contains("Min-Max\nKeys:\nts\nCondition: and((ts in (-Inf,")
+                .containsSubsequence("Min-Max", "Parts: 1/2", "PrimaryKey\nKeys:\nts\nfill_id\nCondition: and((fill_id in 1-element set), and((ts in");
+    }
+
+    @Test
     void a_page_costs_one_lookup_per_chunk_and_none_once_its_fills_are_known() throws Exception {
-        ClickHouseIdempotentRepository chunked = new ClickHouseIdempotentRepository(new ExistingKeys(dataSource, schema::storedFillIdsSql), 1000, 100_000);
+        ClickHouseIdempotentRepository chunked = new ClickHouseIdempotentRepository(StoredFillLookup.in(dataSource, schema), 1000, 100_000);
         List<NormalizedFill> page = fills(2500);
         writer.insert(page.subList(0, 100));
 
@@ -148,7 +187,7 @@ class ClickHouseStorageIT {
         writer.insert(List.of(fill));
         assertThat(repository.getInFlight()).isZero();
 
-        ClickHouseIdempotentRepository restarted = new ClickHouseIdempotentRepository(new ExistingKeys(dataSource, schema::storedFillIdsSql), 1000, 100_000);
+        ClickHouseIdempotentRepository restarted = new ClickHouseIdempotentRepository(StoredFillLookup.in(dataSource, schema), 1000, 100_000);
         restarted.checkPage(new NormalizedPage(List.of(fill), List.of()));
         assertThat(restarted.add(fill.fillId())).as("stored in ClickHouse, seen by a new process").isFalse();
     }

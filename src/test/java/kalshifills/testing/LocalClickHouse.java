@@ -39,7 +39,7 @@ public final class LocalClickHouse {
         if (shared == null) {
             String external = System.getenv("TEST_CLICKHOUSE_URL");
             if (external != null && !external.isBlank()) {
-                shared = new LocalClickHouse(external, null, 0);
+                shared = at(external);
             } else {
                 LocalClickHouse started = start(Path.of("target", "clickhouse-it"), freePort());
                 Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "clickhouse-it-stop"));
@@ -47,6 +47,11 @@ public final class LocalClickHouse {
             }
         }
         return shared;
+    }
+
+    /** A server started by someone else, such as the benchmark's script. */
+    public static LocalClickHouse at(String jdbcUrl) {
+        return new LocalClickHouse(jdbcUrl, null, 0);
     }
 
     /** Starts a server of its own under {@code dir}, for a test that stops or kills it. */

@@ -21,7 +21,8 @@ import kalshifills.app.ConfigurationException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The runnable jar as operators run it ({@code java -jar target/kalshi-fills-ingester.jar}, from the project directory),
+ * The runnable jar as operators run it ({@code java @src/main/jvm/jvm.options -jar target/kalshi-fills-ingester.jar}, from the
+ * project directory),
  * with settings given as environment variables, its JSON log lines read as they come. Its output is appended to
  * {@code target/service-processes.log}.
  */
@@ -48,11 +49,26 @@ public final class ServiceProcess {
 
     /** @param settings property keys (as in application.properties) and values, passed as the environment variables they map to */
     public static ServiceProcess start(Map<String, String> settings, String... args) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder("java", "-jar", "target/kalshi-fills-ingester.jar");
+        return start(List.of(), settings, args);
+    }
+
+    /** @param jvmOptions options for the java command, such as {@code -Xmx256m} */
+    public static ServiceProcess start(List<String> jvmOptions, Map<String, String> settings, String... args) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder("java", "@src/main/jvm/jvm.options");
+        builder.command().addAll(jvmOptions);
+        builder.command().addAll(List.of("-jar", "target/kalshi-fills-ingester.jar"));
         builder.command().addAll(List.of(args));
         settings.forEach((key, value) -> builder.environment().put(ConfigurationException.environmentVariable(key), value));
         builder.redirectErrorStream(true);
         return new ServiceProcess(builder.start());
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     public List<String> lines() {

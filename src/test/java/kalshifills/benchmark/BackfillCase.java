@@ -1,0 +1,168 @@
+package kalshifills.benchmark;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import kalshifills.clickhouse.ClickHouseIdempotentRepository;
+import kalshifills.clickhouse.ClickHouseSchema;
+import kalshifills.clickhouse.FillBatchWriter;
+import kalshifills.fill.FillNormalizer;
+import kalshifills.fill.NormalizedFill;
+import kalshifills.kalshi.KalshiJson;
+import kalshifills.simulator.SimulatedFill;
+import kalshifills.simulator.SimulatedFills;
+import kalshifills.simulator.SimulatedKalshiApi;
+import kalshifills.status.PipelineStatus;
+import kalshifills.testing.LocalClickHouse;
+import kalshifills.testing.RunningIngester;
+import kalshifills.testing.ServiceProcess;
+import kalshifills.testing.TestKeys;
+
+/**
+ * Backfill: a first run against an account with 1,000,000 fills, served in pages of 1,000, by the runnable jar as operators
+ * run it. Timed from Kalshi's first request to the last fill stored, and set against plain JDBC batch inserts of the same
+ * rows into a table of the same definition, timed in the same run. Then the same backfill again with {@code -Xmx256m}, for
+ * its peak resident memory.
+ */
+final class BackfillCase {
+
+    static final int FILLS = 1_000_000;
+    static final int PAGE = 1000;
+    private static final Duration DEADLINE = Duration.ofMinutes(20);
+
+    /** One backfill by the service: how long, the CPU it and ClickHouse used meanwhile, and the most memory it ever held. */
+    record Run(Duration elapsed, Duration serviceCpu, Duration clickHouseCpu, long peakRssKib, int failedPolls) {
+        double fillsPerSecond() {
+            return FILLS / (elapsed.toNanos() / 1e9);
+        }
+    }
+
+    private final LocalClickHouse clickHouse;
+    private final long clickHousePid;
+
+    BackfillCase(LocalClickHouse clickHouse, long clickHousePid) {
+        this.clickHouse = clickHouse;
+        this.clickHousePid = clickHousePid;
+    }
+
+    void run(ResultsTable results) throws Exception {
+        Instant now = Instant.now();
+        Benchmark.progress("backfill: making " + FILLS + " simulated fills");
+        List<SimulatedFill> fills = new SimulatedFills(11).between(now.minus(Duration.ofDays(30)), now.minus(Duration.ofMinutes(1)), FILLS);
+        try (SimulatedKalshiApi kalshi = new SimulatedKalshiApi(TestKeys.KEY_ID, TestKeys.publicKey(), Clock.systemUTC(), 0)) {
+            kalshi.addFills(fills);
+
+            Benchmark.progress("backfill: plain JDBC batch inserts of the same rows");
+            double plainJdbcPerSecond = plainJdbcInserts(fills);
+            Benchmark.progress("backfill: plain JDBC %,.0f fills/s".formatted(plainJdbcPerSecond));
+            Benchmark.progress("backfill: the service");
+            Run backfill = serviceBackfill(kalshi, List.of(), "default");
+            double ratio = backfill.fillsPerSecond() / plainJdbcPerSecond;
+            results.add("backfill", "%,d fills in pages of %,d: end to end, against plain JDBC batches of %,d rows".formatted(FILLS, PAGE, PAGE),
+                    "%,.0f fills/s (%s); plain JDBC %,.0f fills/s; ratio %.2f; CPU: service %s, ClickHouse %s, of %s on %d cores".formatted(
+                            backfill.fillsPerSecond(), seconds(backfill.elapsed()), plainJdbcPerSecond, ratio, seconds(backfill.serviceCpu()),
+                            seconds(backfill.clickHouseCpu()), seconds(backfill.elapsed().multipliedBy(Runtime.getRuntime().availableProcessors())),
+                            Runtime.getRuntime().availableProcessors()) + failures(backfill),
+                    "ratio ≥ 0.5", ratio >= 0.5 && backfill.failedPolls() == 0);
+
+            Benchmark.progress("memory: the backfill again with -Xmx256m");
+            Run small = serviceBackfill(kalshi, List.of("-Xmx256m", "-Xlog:gc:file=target/benchmark/gc-xmx256m.log"), "xmx256m");
+            results.add("memory", "the backfill with `-Xmx256m`: peak RSS (VmHWM)",
+                    "completed, %,d rows; peak RSS %,d MiB; %,.0f fills/s".formatted(FILLS, small.peakRssKib() / 1024, small.fillsPerSecond())
+                            + failures(small),
+                    "completes", small.failedPolls() == 0);
+        }
+    }
+
+    private Run serviceBackfill(SimulatedKalshiApi kalshi, List<String> jvmOptions, String name) throws Exception {
+        String database = clickHouse.newDatabase();
+        String table = database + ".mm_fills";
+        Map<String, String> settings = new HashMap<>(RunningIngester.settings(kalshi, clickHouse.jdbcUrl(), table));
+        settings.put("kalshi.private-key-file", TestKeys.PKCS1_PRIVATE_KEY.toAbsolutePath().toString());
+        settings.put("kalshi.fills.page-limit", Integer.toString(PAGE));
+        int firstRequest = kalshi.queries().size();
+        Duration clickHouseCpuBefore = CpuTime.of(clickHousePid);
+        ServiceProcess service = ServiceProcess.start(jvmOptions, settings);
+        try {
+            long end = System.nanoTime() + DEADLINE.toNanos();
+            // Rows in the table's parts: 0 until the service has created it.
+            String storedRows = "SELECT sum(rows) FROM system.parts WHERE database = '%s' AND table = 'mm_fills' AND active".formatted(database);
+            while (clickHouse.queryLong(storedRows) < FILLS) {
+                if (System.nanoTime() > end || !service.isAlive()) {
+                    throw new IllegalStateException("the " + name + " backfill did not store " + FILLS + " fills within " + DEADLINE
+                            + (service.isAlive() ? "" : ": the service exited") + "; see target/service-processes.log");
+                }
+                Thread.sleep(100);
+            }
+            Instant stored = Instant.now();
+            long peakRssKib = peakRssKib(service.pid());
+            Duration serviceCpu = CpuTime.of(service.pid());
+            Duration clickHouseCpu = CpuTime.of(clickHousePid).minus(clickHouseCpuBefore);
+            Duration elapsed = Duration.between(kalshi.requestTimes().get(firstRequest), stored);
+            long unique = clickHouse.queryLong("SELECT uniqExact(fill_id) FROM " + table);
+            if (unique != FILLS) {
+                throw new IllegalStateException("the " + name + " backfill stored " + unique + " distinct fills, not " + FILLS);
+            }
+            return new Run(elapsed, serviceCpu, clickHouseCpu, peakRssKib, service.events("fills_poll_failed").size());
+        } finally {
+            service.sigterm();
+            service.exitWithin(Duration.ofSeconds(60));
+        }
+    }
+
+    /** The same rows, normalized beforehand (untimed), inserted by the service's writer in JDBC batches of {@link #PAGE}. */
+    private double plainJdbcInserts(List<SimulatedFill> fills) throws Exception {
+        String database = clickHouse.newDatabase();
+        ClickHouseSchema schema = new ClickHouseSchema(database + ".mm_fills", database + ".mm_fills_rejected", database + ".mm_fills_poll_state", 1000);
+        ObjectMapper json = KalshiJson.objectMapper();
+        FillNormalizer normalizer = new FillNormalizer(Clock.systemUTC());
+        try (HikariDataSource dataSource = new HikariDataSource()) {
+            dataSource.setJdbcUrl(clickHouse.jdbcUrl());
+            dataSource.setUsername("default");
+            schema.createIfAbsent(dataSource);
+            FillBatchWriter writer = new FillBatchWriter(dataSource, schema, new ClickHouseIdempotentRepository((ids, earliest, latest) -> Set.of(), 1, 1),
+                    new PipelineStatus("plain-jdbc", Clock.systemUTC(), new SimpleMeterRegistry()), "plain-jdbc", "baseline");
+            long insertNanos = 0;
+            for (int from = 0; from < fills.size(); from += PAGE) {
+                List<NormalizedFill> batch = new ArrayList<>(PAGE);
+                for (SimulatedFill fill : fills.subList(from, Math.min(from + PAGE, fills.size()))) {
+                    batch.add(normalizer.normalize(json.readTree(fill.json())));
+                }
+                long started = System.nanoTime();
+                writer.insert(batch);
+                insertNanos += System.nanoTime() - started;
+            }
+            long stored = clickHouse.queryLong("SELECT count() FROM " + schema.fillsTable());
+            if (stored != fills.size()) {
+                throw new IllegalStateException("plain JDBC stored " + stored + " rows, not " + fills.size());
+            }
+            return fills.size() / (insertNanos / 1e9);
+        }
+    }
+
+    /** The most resident memory the process has held (the kernel's high-water mark), in KiB. */
+    private static long peakRssKib(long pid) throws Exception {
+        return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream().filter(line -> line.startsWith("VmHWM:"))
+                .findFirst().map(line -> Long.parseLong(line.replaceAll("\\D", "")))
+                .orElseThrow(() -> new IllegalStateException("no VmHWM for process " + pid));
+    }
+
+    private static String seconds(Duration duration) {
+        return "%.1f s".formatted(duration.toMillis() / 1000.0);
+    }
+
+    private static String failures(Run run) {
+        return run.failedPolls() == 0 ? "" : "; %d failed polls".formatted(run.failedPolls());
+    }
+}

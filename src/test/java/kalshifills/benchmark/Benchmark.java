@@ -1,0 +1,43 @@
+package kalshifills.benchmark;
+
+import java.nio.file.Path;
+
+import kalshifills.testing.LocalClickHouse;
+
+/**
+ * The benchmark (README, "Benchmark"): every case against one ClickHouse server with {@code system.query_log} on and the
+ * simulated Kalshi API, in one run, so that the ratios compare figures taken on the same machine at the same time. Run by
+ * {@code src/scripts/benchmark.sh}, which starts that server; not part of the test run.
+ *
+ * <p>Arguments: the server's JDBC URL, its process id (for the CPU it uses), and the file the results table is written to.
+ */
+public final class Benchmark {
+
+    private Benchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 3) {
+            throw new IllegalArgumentException("usage: Benchmark <clickhouse jdbc url> <clickhouse pid> <results file>; src/scripts/benchmark.sh runs it");
+        }
+        LocalClickHouse clickHouse = LocalClickHouse.at(args[0]);
+        long clickHousePid = Long.parseLong(args[1]);
+        Path resultsFile = Path.of(args[2]);
+        ResultsTable results = new ResultsTable(Machine.describe(clickHouse));
+
+        new SteadyStateCase(clickHouse).run(results);
+        new BackfillCase(clickHouse, clickHousePid).run(results);
+        new CpuPathCase(resultsFile.resolveSibling("jmh.log")).run(results);
+        new StartupCase(clickHouse).run(results);
+
+        System.out.println();
+        System.out.println(results.markdown());
+        results.write(resultsFile);
+        System.out.println("written to " + resultsFile);
+    }
+
+    /** A line on the console while the run goes on: the cases take minutes. */
+    static void progress(String line) {
+        System.out.println("benchmark: " + line);
+    }
+}
