@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -104,7 +105,7 @@ final class StartupCase {
     }
 
     private static Instant timestamp(JsonNode line) {
-        return java.time.OffsetDateTime.parse(line.path("@timestamp").asText()).toInstant();
+        return OffsetDateTime.parse(line.path("@timestamp").asText()).toInstant();
     }
 
     private static String seconds(Duration duration) {
