@@ -2,7 +2,6 @@ package kalshifills.clickhouse;
 
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -72,8 +71,13 @@ public final class ClickHouseIdempotentRepository extends ServiceSupport impleme
         try {
             for (int from = 0; from < ids.size(); from += chunkSize) {
                 List<String> chunk = ids.subList(from, Math.min(from + chunkSize, ids.size()));
-                Instant earliest = chunk.stream().map(unknown::get).min(Comparator.naturalOrder()).orElseThrow();
-                Instant latest = chunk.stream().map(unknown::get).max(Comparator.naturalOrder()).orElseThrow();
+                Instant earliest = unknown.get(chunk.get(0));
+                Instant latest = earliest;
+                for (String id : chunk) {
+                    Instant ts = unknown.get(id);
+                    earliest = ts.isBefore(earliest) ? ts : earliest;
+                    latest = ts.isAfter(latest) ? ts : latest;
+                }
                 Set<String> found = storedAmong(chunk, earliest, latest);
                 for (String id : chunk) {
                     if (found.contains(id)) {
