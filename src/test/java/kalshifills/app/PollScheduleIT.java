@@ -29,13 +29,10 @@ class PollScheduleIT {
         try (SimulatedKalshiApi kalshi = new SimulatedKalshiApi(TestKeys.KEY_ID, TestKeys.publicKey(), Clock.systemUTC(), 0)) {
             kalshi.addFills(new SimulatedFills(10).between(Instant.now().minus(Duration.ofMinutes(10)), Instant.now(), 4));
             Map<String, String> settings = RunningIngester.settings(kalshi, clickHouse.jdbcUrl(), table);
-            settings.put("kalshi.private-key-file", TestKeys.PKCS1_PRIVATE_KEY.toAbsolutePath().toString());
             settings.put("fills.poll.cron", "0 0 0 * * ?");
             ServiceProcess service = ServiceProcess.start(settings);
             try {
-                // Rows in the table's parts: 0 until the service has created the table.
-                Eventually.equals(4L, () -> clickHouse.queryLong("SELECT sum(rows) FROM system.parts WHERE database = '" + database
-                        + "' AND table = 'mm_fills' AND active"), Duration.ofSeconds(60));
+                Eventually.equals(4L, () -> clickHouse.rowsIn(database, "mm_fills"), Duration.ofSeconds(60));
                 assertThat(service.events("fill_pipeline_stats")).as("one poll, at start, though the cron fires only at midnight").hasSize(1);
             } finally {
                 service.sigterm();

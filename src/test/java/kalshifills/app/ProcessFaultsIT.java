@@ -8,7 +8,6 @@ import kalshifills.simulator.SimulatedFills;
 import kalshifills.testing.Eventually;
 import kalshifills.testing.ServiceProcess;
 import kalshifills.testing.SimulatedAccountTest;
-import kalshifills.testing.TestKeys;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,7 +20,6 @@ class ProcessFaultsIT extends SimulatedAccountTest {
     @Override
     protected Map<String, String> settings() {
         Map<String, String> settings = super.settings();
-        settings.put("kalshi.private-key-file", TestKeys.PKCS1_PRIVATE_KEY.toAbsolutePath().toString());
         settings.put("fills.poll.cron", "0/1 * * * * ?");
         settings.put("kalshi.fills.page-limit", "100");
         return settings;

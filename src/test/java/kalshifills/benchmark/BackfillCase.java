@@ -71,8 +71,8 @@ final class BackfillCase {
             double ratio = backfill.fillsPerSecond() / plainJdbcPerSecond;
             results.add("backfill", "%,d fills in pages of %,d: end to end, against plain JDBC batches of %,d rows".formatted(FILLS, PAGE, PAGE),
                     "%,.0f fills/s (%s); plain JDBC %,.0f fills/s; ratio %.2f; CPU: service %s, ClickHouse %s, of %s on %d cores".formatted(
-                            backfill.fillsPerSecond(), seconds(backfill.elapsed()), plainJdbcPerSecond, ratio, seconds(backfill.serviceCpu()),
-                            seconds(backfill.clickHouseCpu()), seconds(backfill.elapsed().multipliedBy(Runtime.getRuntime().availableProcessors())),
+                            backfill.fillsPerSecond(), ResultsTable.seconds(backfill.elapsed()), plainJdbcPerSecond, ratio, ResultsTable.seconds(backfill.serviceCpu()),
+                            ResultsTable.seconds(backfill.clickHouseCpu()), ResultsTable.seconds(backfill.elapsed().multipliedBy(Runtime.getRuntime().availableProcessors())),
                             Runtime.getRuntime().availableProcessors()) + failures(backfill),
                     "ratio ≥ 0.5", ratio >= 0.5 && backfill.failedPolls() == 0);
 
@@ -89,16 +89,13 @@ final class BackfillCase {
         String database = clickHouse.newDatabase();
         String table = database + ".mm_fills";
         Map<String, String> settings = new HashMap<>(RunningIngester.settings(kalshi, clickHouse.jdbcUrl(), table));
-        settings.put("kalshi.private-key-file", TestKeys.PKCS1_PRIVATE_KEY.toAbsolutePath().toString());
         settings.put("kalshi.fills.page-limit", Integer.toString(PAGE));
         int firstRequest = kalshi.queries().size();
         Duration clickHouseCpuBefore = CpuTime.of(clickHousePid);
         ServiceProcess service = ServiceProcess.start(jvmOptions, settings);
         try {
             long end = System.nanoTime() + DEADLINE.toNanos();
-            // Rows in the table's parts: 0 until the service has created it.
-            String storedRows = "SELECT sum(rows) FROM system.parts WHERE database = '%s' AND table = 'mm_fills' AND active".formatted(database);
-            while (clickHouse.queryLong(storedRows) < FILLS) {
+            while (clickHouse.rowsIn(database, "mm_fills") < FILLS) {
                 if (System.nanoTime() > end || !service.isAlive()) {
                     throw new IllegalStateException("the " + name + " backfill did not store " + FILLS + " fills within " + DEADLINE
                             + (service.isAlive() ? "" : ": the service exited") + "; see target/service-processes.log");
@@ -123,8 +120,7 @@ final class BackfillCase {
 
     /** The same rows, normalized beforehand (untimed), inserted by the service's writer in JDBC batches of {@link #PAGE}. */
     private double plainJdbcInserts(List<SimulatedFill> fills) throws Exception {
-        String database = clickHouse.newDatabase();
-        ClickHouseSchema schema = new ClickHouseSchema(database + ".mm_fills", database + ".mm_fills_rejected", database + ".mm_fills_poll_state", 1000);
+        ClickHouseSchema schema = Benchmark.tablesIn(clickHouse.newDatabase());
         ObjectMapper json = KalshiJson.objectMapper();
         FillNormalizer normalizer = new FillNormalizer(Clock.systemUTC());
         try (HikariDataSource dataSource = new HikariDataSource()) {
@@ -156,10 +152,6 @@ final class BackfillCase {
         return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream().filter(line -> line.startsWith("VmHWM:"))
                 .findFirst().map(line -> Long.parseLong(line.replaceAll("\\D", "")))
                 .orElseThrow(() -> new IllegalStateException("no VmHWM for process " + pid));
-    }
-
-    private static String seconds(Duration duration) {
-        return "%.1f s".formatted(duration.toMillis() / 1000.0);
     }
 
     private static String failures(Run run) {

@@ -2,6 +2,7 @@ package kalshifills.benchmark;
 
 import java.nio.file.Path;
 
+import kalshifills.clickhouse.ClickHouseSchema;
 import kalshifills.testing.LocalClickHouse;
 
 /**
@@ -34,6 +35,11 @@ public final class Benchmark {
         System.out.println(results.markdown());
         results.write(resultsFile);
         System.out.println("written to " + resultsFile);
+    }
+
+    /** The service's tables, created as the service creates them, in a database of the benchmark's own. */
+    static ClickHouseSchema tablesIn(String database) {
+        return new ClickHouseSchema(database + ".mm_fills", database + ".mm_fills_rejected", database + ".mm_fills_poll_state", 1000);
     }
 
     /** A line on the console while the run goes on: the cases take minutes. */

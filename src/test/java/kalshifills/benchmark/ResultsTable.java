@@ -3,6 +3,7 @@ package kalshifills.benchmark;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,6 +30,11 @@ final class ResultsTable {
     void add(Row row) {
         rows.add(row);
         Benchmark.progress(row.benchmarkCase() + ": " + row.result());
+    }
+
+    /** A duration as the table shows it. */
+    static String seconds(Duration duration) {
+        return "%.2f s".formatted(duration.toMillis() / 1000.0);
     }
 
     String markdown() {

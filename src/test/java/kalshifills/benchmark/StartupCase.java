@@ -61,16 +61,15 @@ final class StartupCase {
         starts.sort(Comparator.comparing(Start::toFirstTick));
         Start median = starts.get(STARTS / 2);
         results.add("start-up", "process start to the first completed tick (%,d fills), as `run.sh` starts it: median of %d starts with the class-data archive; the first, cold start apart".formatted(FILLS, STARTS),
-                "%s (Camel started at %s, tick %s; all %s); cold start %s (Camel %s, tick %s)".formatted(seconds(median.toFirstTick()),
-                        seconds(median.camelStarted()), seconds(median.tick()), starts.stream().map(start -> seconds(start.toFirstTick())).toList(),
-                        seconds(cold.toFirstTick()), seconds(cold.camelStarted()), seconds(cold.tick())),
+                "%s (Camel started at %s, tick %s; all %s); cold start %s (Camel %s, tick %s)".formatted(ResultsTable.seconds(median.toFirstTick()),
+                        ResultsTable.seconds(median.camelStarted()), ResultsTable.seconds(median.tick()), starts.stream().map(start -> ResultsTable.seconds(start.toFirstTick())).toList(),
+                        ResultsTable.seconds(cold.toFirstTick()), ResultsTable.seconds(cold.camelStarted()), ResultsTable.seconds(cold.tick())),
                 "≤ 3 s", median.toFirstTick().compareTo(TARGET) <= 0);
     }
 
     private Start start(SimulatedKalshiApi kalshi, String classDataOption) throws Exception {
         String table = clickHouse.newDatabase() + ".mm_fills";
         Map<String, String> settings = new HashMap<>(RunningIngester.settings(kalshi, clickHouse.jdbcUrl(), table));
-        settings.put("kalshi.private-key-file", TestKeys.PKCS1_PRIVATE_KEY.toAbsolutePath().toString());
         Instant launched = Instant.now();
         ServiceProcess service = ServiceProcess.start(List.of(classDataOption), settings);
         try {
@@ -108,7 +107,4 @@ final class StartupCase {
         return OffsetDateTime.parse(line.path("@timestamp").asText()).toInstant();
     }
 
-    private static String seconds(Duration duration) {
-        return "%.2f s".formatted(duration.toMillis() / 1000.0);
-    }
 }

@@ -10,6 +10,7 @@ import kalshifills.clickhouse.ClickHouseSchema;
 import kalshifills.simulator.SimulatedFill;
 import kalshifills.simulator.SimulatedFills;
 import kalshifills.simulator.SimulatedKalshiApi;
+import kalshifills.testing.Eventually;
 import kalshifills.testing.LocalClickHouse;
 import kalshifills.testing.RunningIngester;
 import kalshifills.testing.TestKeys;
@@ -63,8 +64,7 @@ final class SteadyStateCase {
     }
 
     private PerTick seedWay() throws Exception {
-        String database = clickHouse.newDatabase();
-        ClickHouseSchema schema = new ClickHouseSchema(database + ".mm_fills", database + ".mm_fills_rejected", database + ".mm_fills_poll_state", 1000);
+        ClickHouseSchema schema = Benchmark.tablesIn(clickHouse.newDatabase());
         try (SimulatedKalshiApi kalshi = kalshiWithFills(); HikariDataSource dataSource = new HikariDataSource()) {
             dataSource.setJdbcUrl(clickHouse.jdbcUrl());
             dataSource.setUsername("default");
@@ -82,9 +82,9 @@ final class SteadyStateCase {
      */
     private PerTick measure(SimulatedKalshiApi kalshi, Ticking subject, String table, String pollStateTable) throws Exception {
         subject.tick();
-        awaitOne("SELECT count() = " + FILLS + " FROM " + table);
+        Eventually.equals((long) FILLS, () -> clickHouse.queryLong("SELECT count() FROM " + table), Duration.ofSeconds(30));
         if (pollStateTable != null) {
-            awaitOne("SELECT count() = 1 FROM " + pollStateTable);
+            Eventually.equals(1L, () -> clickHouse.queryLong("SELECT count() FROM " + pollStateTable), Duration.ofSeconds(30));
         }
         int requestsBefore = kalshi.queries().size();
         long pagesBefore = kalshi.pagesServed();
@@ -97,16 +97,6 @@ final class SteadyStateCase {
         return new PerTick((double) totals.queries() / TICKS, (double) totals.inserts() / TICKS, (double) totals.readRows() / TICKS,
                 (double) totals.readBytes() / TICKS, (double) (kalshi.queries().size() - requestsBefore) / TICKS,
                 (double) (kalshi.pagesServed() - pagesBefore) / TICKS);
-    }
-
-    private void awaitOne(String query) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (clickHouse.queryLong(query) != 1) {
-            if (System.nanoTime() > end) {
-                throw new IllegalStateException("not so within 30 s of the first tick: " + query);
-            }
-            Thread.sleep(50);
-        }
     }
 
     private static SimulatedKalshiApi kalshiWithFills() throws Exception {

@@ -97,6 +97,11 @@ public final class LocalClickHouse {
         return "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }
 
+    /** Rows in the active parts of {@code database.table}: 0 until the table exists, for a service that creates it at start. */
+    public long rowsIn(String database, String table) {
+        return queryLong("SELECT sum(rows) FROM system.parts WHERE database = '" + database + "' AND table = '" + table + "' AND active");
+    }
+
     public long queryLong(String sql) {
         return ((Number) rows(sql).get(0).get(0)).longValue();
     }

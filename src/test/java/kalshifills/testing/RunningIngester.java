@@ -52,12 +52,15 @@ public final class RunningIngester implements AutoCloseable {
         return main;
     }
 
-    /** Settings that point the service at a simulated Kalshi account and at a fills table (and rejects table) of its own. */
+    /**
+     * Settings that point the service at a simulated Kalshi account and at a fills table (and rejects table) of its own;
+     * the key file by its absolute path, so that the jar run as a process of its own ({@link ServiceProcess}) finds it too.
+     */
     public static Map<String, String> settings(SimulatedKalshiApi kalshi, String clickHouseUrl, String fillsTable) {
         Map<String, String> settings = new HashMap<>();
         settings.put("kalshi.base-url", kalshi.baseUrl());
         settings.put("kalshi.api-key-id", TestKeys.KEY_ID);
-        settings.put("kalshi.private-key-file", TestKeys.PKCS1_PRIVATE_KEY.toString());
+        settings.put("kalshi.private-key-file", TestKeys.PKCS1_PRIVATE_KEY.toAbsolutePath().toString());
         settings.put("clickhouse.url", clickHouseUrl);
         settings.put("clickhouse.fills-table", fillsTable);
         settings.put("clickhouse.rejects-table", fillsTable + "_rejected");
