@@ -25,14 +25,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The demo mode's Kalshi account: a fresh key pair, the simulated API on a free local port, an hour of fills (some in
- * the schema Kalshi removed, one without any time, which ends in the rejects table), and a new fill every few seconds.
+ * The demo mode's Kalshi account: a fresh key pair, the simulated API on a free local port, an hour of fills in every
+ * shape Kalshi has served (one without any time, which ends in the rejects table), the older half of them behind a
+ * historical cutoff that moves with the clock, and a new fill every few seconds.
  */
 final class DemoAccount implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoAccount.class);
     private static final String KEY_ID = "00000000-0000-4000-8000-0000000000de";
     private static final Duration NEW_FILL_EVERY = Duration.ofSeconds(5);
+    private static final Duration LIVE_FOR = Duration.ofMinutes(30);
 
     private final SimulatedKalshiApi api;
     private final Path privateKeyFile;
@@ -57,6 +59,9 @@ final class DemoAccount implements AutoCloseable {
         SimulatedFills fills = new SimulatedFills(System.nanoTime());
         Instant now = Instant.now();
         api.addFills(fills.between(now.minus(Duration.ofMinutes(50)), now.minus(Duration.ofMinutes(1)), 55));
+        api.addFills(fills.inEveryShape(now.minus(Duration.ofMinutes(55)), now.minus(Duration.ofMinutes(2)), 15));
+        // Fills older than half an hour are historical, and more of them become so every second.
+        api.keepLiveFor(LIVE_FOR);
         api.addFills(List.of(new SimulatedFill("{\"fill_id\":\"demo-fill-without-time\",\"ticker\":\"DEMO\",\"side\":\"yes\","
                 + "\"count_fp\":\"1.00\",\"yes_price_dollars\":\"0.5000\"}", now.getEpochSecond(), "DEMO", 0)));
         account.trading.scheduleAtFixedRate(() -> api.addFills(List.of(fills.current(Instant.now()))),
@@ -64,6 +69,7 @@ final class DemoAccount implements AutoCloseable {
         LOG.atInfo().setMessage("demo_account_started")
                 .addKeyValue("base_url", api.baseUrl())
                 .addKeyValue("fills", api.fillCount())
+                .addKeyValue("historical_cutoff", api.cutoff().toString())
                 .addKeyValue("new_fill_every_sec", NEW_FILL_EVERY.toSeconds())
                 .log();
         return account;

@@ -133,7 +133,8 @@ public final class IngesterConfiguration implements CamelConfiguration {
         return Map.of(
                 "kalshiHttpClient", new KalshiHttpClient(signer),
                 "fillsPoller", new FillsPoller(pollKey, query, settings.seconds("fills.poll.overlap-seconds", 0, 30 * 24 * 3600), clock,
-                        checkpoint, status),
+                        checkpoint, settings.seconds("kalshi.historical.cutoff-max-age-seconds", 0, 24 * 3600),
+                        settings.integer("kalshi.rate-limit.requests-per-second", 1, 10_000), status),
                 "clickHouseSchema", schema,
                 "storedFillIds", storedFillIds,
                 "rejectedFillWriter", new RejectedFillWriter(dataSource, schema, clock, rememberedIds),

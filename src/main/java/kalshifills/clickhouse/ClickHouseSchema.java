@@ -6,6 +6,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -17,9 +19,10 @@ import javax.sql.DataSource;
  *
  * <p>{@code mm_fills} keeps the column names and types of the market-making engine's old writer, so existing queries
  * keep working, and adds what today's API carries, with exact decimals. It is a {@code ReplacingMergeTree} ordered by
- * {@code fill_id}: a fill that reaches it twice (two instances, a retry the service could not see through) collapses to
- * one row at merge time and is counted once by {@code FINAL}. Each insert carries a deduplication token derived from its
- * fill ids, and the table remembers the last {@code dedupWindow} tokens, so a retried batch is dropped by the server.
+ * {@code (ts, fill_id)}: a fill that reaches it twice with the same time (two instances, a retry the service could not see
+ * through) collapses to one row at merge time and is counted once by {@code FINAL}. Each insert carries a deduplication
+ * token derived from its fill ids, and the table remembers the last {@code dedupWindow} tokens, so a retried batch is
+ * dropped by the server.
  * {@code mm_fills_poll_state} keeps, per account and filter, the start of the last poll whose fills are all stored.
  */
 public final class ClickHouseSchema {
@@ -28,7 +31,7 @@ public final class ClickHouseSchema {
 
     static final String FILL_COLUMNS = "ts, engine_instance_id, engine_version, market_ticker, exchange_order_id, client_order_id,"
             + " side, price, price_cents, size, fee, fill_id, raw_json, trade_id, action, outcome_side, book_side, count_fp,"
-            + " yes_price_dollars, no_price_dollars, fee_cost, is_taker, subaccount, created_time";
+            + " yes_price_dollars, no_price_dollars, fee_cost, is_taker, subaccount, created_time, exchange_index";
 
     private final String fillsTable;
     private final String rejectsTable;
@@ -90,10 +93,11 @@ public final class ClickHouseSchema {
                         count_fp Decimal(18, 6),
                         yes_price_dollars Decimal(18, 6),
                         no_price_dollars Decimal(18, 6),
-                        fee_cost Decimal(18, 6),
+                        fee_cost Nullable(Decimal(18, 6)),
                         is_taker Nullable(Bool),
                         subaccount Nullable(Int32),
                         created_time Nullable(DateTime64(3, 'UTC')),
+                        exchange_index Nullable(Int32),
                         ingested_at DateTime64(3, 'UTC') DEFAULT now64(3)
                     ) ENGINE = ReplacingMergeTree(ingested_at)
                     PARTITION BY toYYYYMM(ts)
@@ -123,25 +127,45 @@ public final class ClickHouseSchema {
         }
     }
 
+    /**
+     * Refuses a table this service cannot keep exactly once (the old writer's plain MergeTree), and brings one an earlier
+     * version of this service made up to date: {@code exchange_index} added, {@code fee_cost} nullable (a fee Kalshi did
+     * not send is unknown, not zero). Rows stored before keep their values until {@code repair} rebuilds them.
+     */
     private void checkFillsTable(Connection connection) throws SQLException {
         String engine = null;
-        Set<String> missing = new TreeSet<>(Arrays.asList(FILL_COLUMNS.split(",\\s*")));
-        try (PreparedStatement columns = connection.prepareStatement(
-                "SELECT t.engine, c.name FROM system.tables t JOIN system.columns c ON c.database = t.database AND c.table = t.name"
+        Map<String, String> columns = new HashMap<>();
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT t.engine, c.name, c.type FROM system.tables t JOIN system.columns c ON c.database = t.database AND c.table = t.name"
                         + " WHERE t.database = ? AND t.name = ?")) {
-            columns.setString(1, database(fillsTable));
-            columns.setString(2, fillsTable.substring(fillsTable.indexOf('.') + 1));
-            try (ResultSet rows = columns.executeQuery()) {
+            query.setString(1, database(fillsTable));
+            query.setString(2, fillsTable.substring(fillsTable.indexOf('.') + 1));
+            try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
                     engine = rows.getString(1);
-                    missing.remove(rows.getString(2));
+                    columns.put(rows.getString(2), rows.getString(3));
                 }
             }
+        }
+        Set<String> missing = new TreeSet<>(Arrays.asList(FILL_COLUMNS.split(",\\s*")));
+        missing.removeAll(columns.keySet());
+        if ("ReplacingMergeTree".equals(engine) && missing.equals(Set.of("exchange_index"))) {
+            execute(connection, "ALTER TABLE " + fillsTable + " ADD COLUMN IF NOT EXISTS exchange_index Nullable(Int32) AFTER created_time");
+            missing.clear();
         }
         if (!missing.isEmpty() || !"ReplacingMergeTree".equals(engine)) {
             throw new IllegalStateException(fillsTable + " exists as a " + engine + (missing.isEmpty() ? "" : " without the columns " + missing)
                     + ", as the old writer made it; this service needs the ReplacingMergeTree it creates."
                     + " Point clickhouse.fills-table at a new table, or rename the old one away first.");
+        }
+        if (!columns.get("fee_cost").startsWith("Nullable(")) {
+            execute(connection, "ALTER TABLE " + fillsTable + " MODIFY COLUMN fee_cost Nullable(Decimal(18, 6))");
+        }
+    }
+
+    private static void execute(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
         }
     }
 

@@ -82,19 +82,21 @@ public final class FillBatchWriter {
         insert.setDouble(++column, price.doubleValue());
         insert.setInt(++column, fill.priceCents());
         insert.setDouble(++column, fill.count().doubleValue());
-        insert.setDouble(++column, fill.fee().doubleValue());
+        // The old writer's column is not nullable: an unknown fee is 0 there, and NULL in fee_cost.
+        insert.setDouble(++column, fill.fee() == null ? 0 : fill.fee().doubleValue());
         insert.setString(++column, fill.fillId());
         insert.setString(++column, fill.rawJson());
         insert.setString(++column, fill.tradeId());
         insert.setString(++column, fill.action());
-        insert.setString(++column, fill.outcomeSide());
+        insert.setString(++column, fill.side());
         insert.setString(++column, fill.bookSide());
         insert.setBigDecimal(++column, fill.count());
         insert.setBigDecimal(++column, fill.yesPrice());
         insert.setBigDecimal(++column, fill.noPrice());
-        insert.setBigDecimal(++column, fill.fee());
+        insert.setObject(++column, fill.fee());
         insert.setObject(++column, fill.isTaker());
         insert.setObject(++column, fill.subaccount());
         insert.setObject(++column, fill.createdTime());
+        insert.setObject(++column, fill.exchangeIndex());
     }
 }

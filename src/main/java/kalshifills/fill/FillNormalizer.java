@@ -11,10 +11,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * Turns one fill as Kalshi sends it into the row we store, or a rejection naming what is wrong.
  *
- * <p>Reads the current schema ({@code count_fp}, {@code yes_price_dollars}/{@code no_price_dollars}, {@code outcome_side},
- * {@code book_side}, {@code fee_cost}) and the fields Kalshi removed in 2026 ({@code count}, {@code yes_price}/{@code no_price}
- * in cents, {@code price} in dollars, {@code side}, {@code action}), so fills recorded before and after the change both load.
- * Unknown fields are ignored here and kept in the raw JSON.
+ * <p>One rule per column, each here, so that a fill gives the same row in every shape Kalshi has served it: the current
+ * schema ({@code count_fp}, {@code yes_price_dollars}/{@code no_price_dollars}, {@code outcome_side}, {@code book_side},
+ * {@code fee_cost}) with or without the deprecated {@code side}, {@code action} and {@code ts}, and the fields Kalshi removed
+ * in 2026 ({@code count}, {@code yes_price}/{@code no_price} in cents, {@code price} in dollars). Unknown fields are
+ * ignored here and kept in the raw JSON. The README's column table states each rule.
  */
 public final class FillNormalizer {
 
@@ -47,13 +48,8 @@ public final class FillNormalizer {
         if (!fill.isObject()) {
             throw new FillRejectedException("a fill must be a JSON object, got a JSON " + fill.getNodeType().name().toLowerCase());
         }
-        String side = firstText(fill, "side", "outcome_side");
-        if (side == null || !SIDES.contains(side)) {
-            throw new FillRejectedException(side == null
-                    ? "the fill has no side: 'side' and 'outcome_side' are both missing"
-                    : "side is \"" + side + "\"; expected \"yes\" or \"no\"");
-        }
         String action = orEmpty(text(fill, "action"));
+        String side = outcomeSide(fill, action);
         Prices prices = prices(fill, side);
         return new NormalizedFill(
                 FillId.of(fill),
@@ -64,23 +60,61 @@ public final class FillNormalizer {
                 orEmpty(text(fill, "client_order_id")),
                 side,
                 action,
-                outcomeSide(fill, side, action),
-                orEmpty(text(fill, "book_side")),
+                bookSide(fill, side),
                 positive(count(fill)),
                 prices.yes(),
                 prices.no(),
-                firstDecimal(fill, BigDecimal.ZERO, "fee_cost"),
+                decimal(fill, "fee_cost"),
                 bool(fill, "is_taker"),
-                integer(fill, "subaccount_number"),
+                firstInteger(fill, "subaccount_number", "subaccount"),
+                integer(fill, "exchange_index"),
                 FillTime.optionalRfc3339(fill, "created_time"),
                 fill.toString());
+    }
+
+    /**
+     * What the fill left the account holding: {@code outcome_side}, else the deprecated {@code side} turned by
+     * {@code action} (buying yes or selling no is a yes position, buying no or selling yes a no position). A payload with
+     * {@code side} alone (no action, hand-made or very old) is taken as it says.
+     */
+    private static String outcomeSide(JsonNode fill, String action) {
+        String outcome = firstText(fill, "outcome_side");
+        if (outcome != null) {
+            return checkedSide("outcome_side", outcome);
+        }
+        String side = firstText(fill, "side");
+        if (side == null) {
+            throw new FillRejectedException("the fill has no side: 'outcome_side' and 'side' are both missing");
+        }
+        checkedSide("side", side);
+        return switch (action) {
+            case "buy", "" -> side;
+            case "sell" -> "yes".equals(side) ? "no" : "yes";
+            default -> throw new FillRejectedException("action is \"" + action + "\"; expected \"buy\" or \"sell\"");
+        };
+    }
+
+    private static String checkedSide(String field, String side) {
+        if (!SIDES.contains(side)) {
+            throw new FillRejectedException(field + " is \"" + side + "\"; expected \"yes\" or \"no\"");
+        }
+        return side;
+    }
+
+    /** {@code book_side} as sent, else the book of the outcome side, as Kalshi ties them: {@code bid} is yes, {@code ask} is no. */
+    private static String bookSide(JsonNode fill, String side) {
+        String given = text(fill, "book_side");
+        if (given != null && !given.isEmpty()) {
+            return given;
+        }
+        return "yes".equals(side) ? "bid" : "ask";
     }
 
     private record Prices(BigDecimal yes, BigDecimal no) {
     }
 
     /** Dollars per contract on both sides; one side given is enough, as a yes and a no contract together pay one dollar. */
-    private static Prices prices(JsonNode fill, String side) {
+    private static Prices prices(JsonNode fill, String outcomeSide) {
         BigDecimal yes = dollarsOrCents(fill, "yes_price_dollars", "yes_price");
         BigDecimal no = dollarsOrCents(fill, "no_price_dollars", "no_price");
         if (yes == null && no == null) {
@@ -89,8 +123,11 @@ public final class FillNormalizer {
                 throw new FillRejectedException("the fill has no price: expected 'yes_price_dollars' or 'no_price_dollars'"
                         + " (or the legacy 'yes_price', 'no_price', 'price')");
             }
-            yes = "yes".equals(side) ? sidePrice : null;
-            no = "no".equals(side) ? sidePrice : null;
+            // The legacy 'price' is that of the contract the order named ('side'), not of the outcome side.
+            String named = firstText(fill, "side");
+            String contract = named != null && SIDES.contains(named) ? named : outcomeSide;
+            yes = "yes".equals(contract) ? sidePrice : null;
+            no = "no".equals(contract) ? sidePrice : null;
         }
         yes = yes != null ? yes : BigDecimal.ONE.subtract(no);
         no = no != null ? no : BigDecimal.ONE.subtract(yes);
@@ -120,7 +157,7 @@ public final class FillNormalizer {
     }
 
     private static BigDecimal count(JsonNode fill) {
-        BigDecimal count = firstDecimal(fill, null, "count_fp", "count");
+        BigDecimal count = firstDecimal(fill, "count_fp", "count");
         if (count == null) {
             throw new FillRejectedException("the fill has no count: 'count_fp' (or the legacy 'count') is missing");
         }
@@ -134,27 +171,14 @@ public final class FillNormalizer {
         return count;
     }
 
-    /** buy yes or sell no is a yes position, buy no or sell yes a no position; unknown when the API says neither. */
-    private static String outcomeSide(JsonNode fill, String side, String action) {
-        String given = text(fill, "outcome_side");
-        if (given != null) {
-            return given;
-        }
-        return switch (action) {
-            case "buy" -> side;
-            case "sell" -> "yes".equals(side) ? "no" : "yes";
-            default -> "";
-        };
-    }
-
-    private static BigDecimal firstDecimal(JsonNode fill, BigDecimal otherwise, String... fields) {
+    private static BigDecimal firstDecimal(JsonNode fill, String... fields) {
         for (String field : fields) {
             BigDecimal value = decimal(fill, field);
             if (value != null) {
                 return value;
             }
         }
-        return otherwise;
+        return null;
     }
 
     /** A decimal from a JSON number or a numeric string; exact, and within what a Decimal(18, 6) column holds. */
@@ -227,6 +251,16 @@ public final class FillNormalizer {
             throw FillRejectedException.invalidField(field, value, "true or false");
         }
         return value.booleanValue();
+    }
+
+    private static Integer firstInteger(JsonNode fill, String... fields) {
+        for (String field : fields) {
+            Integer value = integer(fill, field);
+            if (value != null) {
+                return value;
+            }
+        }
+        return null;
     }
 
     private static Integer integer(JsonNode fill, String field) {

@@ -5,15 +5,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Fix 2 of the specification: a fill is stored with its own time, never the time it was polled.
  *
- * <p>The time is {@code ts} (Unix seconds, or milliseconds when above 1e11 as the old ingester decided), else
- * {@code created_time} (RFC 3339). A fill with neither is rejected rather than stamped with the current time.
- * Times are kept to the millisecond, the precision of the {@code ts} column. A time before 2020 (before Kalshi traded) or
+ * <p>The time is {@code created_time} (RFC 3339, microseconds on Kalshi), else {@code ts} (Unix seconds, or milliseconds
+ * when above 1e11 as the old ingester decided): {@code created_time} is the more precise of the two and the one Kalshi
+ * keeps, while {@code ts} is deprecated and may be absent, so the same fill gets the same time whether or not Kalshi still
+ * sends {@code ts}. A fill with neither is rejected rather than stamped with the current time. Times are truncated to the
+ * millisecond, the precision of the {@code ts} column. A time before 2020 (before Kalshi traded) or
  * more than a day ahead of this machine's clock is rejected: stored, it would move the poll window off the real fills.
  */
 public final class FillTime {
@@ -29,6 +32,10 @@ public final class FillTime {
 
     /** @param now this machine's clock, to refuse times far in the future */
     public static Instant of(JsonNode fill, Instant now) {
+        JsonNode created = fill.get("created_time");
+        if (created != null && !created.isNull() && !(created.isTextual() && created.textValue().isBlank())) {
+            return plausible("created_time", rfc3339("created_time", created).truncatedTo(ChronoUnit.MILLIS), now);
+        }
         JsonNode ts = fill.get("ts");
         if (ts != null && !ts.isNull()) {
             BigDecimal value = unixTime(ts);
@@ -37,11 +44,7 @@ public final class FillTime {
                 return plausible("ts", Instant.ofEpochMilli(millis.longValue()), now);
             }
         }
-        JsonNode created = fill.get("created_time");
-        if (created != null && !created.isNull() && !(created.isTextual() && created.textValue().isBlank())) {
-            return plausible("created_time", rfc3339("created_time", created), now);
-        }
-        throw new FillRejectedException("the fill has no time: 'ts' and 'created_time' are both missing, null or zero");
+        throw new FillRejectedException("the fill has no time: 'created_time' and 'ts' are both missing, null or zero");
     }
 
     private static Instant plausible(String field, Instant time, Instant now) {
@@ -58,7 +61,8 @@ public final class FillTime {
     /** An optional RFC 3339 field such as {@code created_time}: null when absent. */
     static Instant optionalRfc3339(JsonNode fill, String field) {
         JsonNode value = fill.get(field);
-        return value == null || value.isNull() ? null : rfc3339(field, value);
+        return value == null || value.isNull() || (value.isTextual() && value.textValue().isBlank()) ? null
+                : rfc3339(field, value).truncatedTo(ChronoUnit.MILLIS);
     }
 
     private static BigDecimal unixTime(JsonNode ts) {

@@ -5,16 +5,22 @@ import java.math.RoundingMode;
 import java.time.Instant;
 
 /**
- * One fill as it is stored: its own id and time, exact decimals for money and counts, and the JSON it came from.
+ * One fill as it is stored: its own id and time, exact decimals for money and counts, and the JSON it came from. Each
+ * value comes from one rule in {@link FillNormalizer}, and is the same whichever shape Kalshi served the fill in.
  *
- * @param side        the contract side of the order ({@code side}, or {@code outcome_side} where the API no longer sends it)
- * @param count       contracts, possibly fractional
- * @param yesPrice    dollars per yes contract
- * @param noPrice     dollars per no contract
- * @param fee         dollars
- * @param isTaker     null when the API did not say
- * @param subaccount  null when the API did not say
- * @param createdTime null when the API did not say
+ * @param side          the outcome side, {@code yes} or {@code no}: what the fill left the account holding (a sell of yes is
+ *                      {@code no}); Kalshi's {@code outcome_side}, or derived from the deprecated {@code side} and
+ *                      {@code action}
+ * @param action        {@code buy} or {@code sell} as Kalshi sent it, empty when it sent none (it is deprecated)
+ * @param bookSide      {@code bid} (the yes book) or {@code ask} (the no book), as sent, else derived from the side
+ * @param count         contracts, possibly fractional
+ * @param yesPrice      dollars per yes contract
+ * @param noPrice       dollars per no contract
+ * @param fee           dollars; null when Kalshi did not send {@code fee_cost} (unknown, not zero)
+ * @param isTaker       null when the API did not say
+ * @param subaccount    null when the API did not say
+ * @param exchangeIndex Kalshi's shard; null when the API did not say
+ * @param createdTime   null when the API did not say
  */
 public record NormalizedFill(
         String fillId,
@@ -25,7 +31,6 @@ public record NormalizedFill(
         String clientOrderId,
         String side,
         String action,
-        String outcomeSide,
         String bookSide,
         BigDecimal count,
         BigDecimal yesPrice,
@@ -33,6 +38,7 @@ public record NormalizedFill(
         BigDecimal fee,
         Boolean isTaker,
         Integer subaccount,
+        Integer exchangeIndex,
         Instant createdTime,
         String rawJson) {
 
@@ -45,7 +51,7 @@ public record NormalizedFill(
         return fillId.hashCode();
     }
 
-    /** The price of the contract side that filled, in dollars: what the old writer kept in {@code price}. */
+    /** The price of the side the account now holds, in dollars: what the old writer kept in {@code price}. */
     public BigDecimal price() {
         return "yes".equals(side) ? yesPrice : noPrice;
     }

@@ -26,7 +26,7 @@ record FillsPage(List<JsonNode> fills, String cursor) {
         return new FillsPage(list, cursor == null || cursor.isNull() ? "" : cursor.textValue());
     }
 
-    private static String abbreviated(JsonNode node) {
+    static String abbreviated(JsonNode node) {
         String json = String.valueOf(node);
         return json.length() <= 200 ? json : json.substring(0, 200) + "...";
     }

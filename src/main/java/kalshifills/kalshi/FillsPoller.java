@@ -17,14 +17,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One poll of {@code GET /portfolio/fills}, step by step as the route calls it: where to start, which page to ask for
- * next, what a page holds, and the poll's events in the log.
+ * One poll of Kalshi's fills, step by step as the route calls it: where to start, which request to send next, what an
+ * answer holds, and the poll's events in the log.
  *
  * <p>A poll starts where the last complete poll started ({@link PollCheckpoint}), minus an overlap, so that a restart
  * neither refetches all history nor misses a fill still in flight when it stopped or one Kalshi reports late; the
  * overlap's fills come back on every poll and the idempotent consumer drops them. With no checkpoint yet, a poll asks
- * for all the fills Kalshi keeps. It follows {@code cursor} to the last page, sending the filters again on every page
- * since the cursor keeps none.
+ * for every fill Kalshi has. It reads {@code /portfolio/fills} to the last cursor, then, where its window reaches back
+ * before Kalshi's historical cutoff, {@code /historical/fills} from the cutoff down to the window's start
+ * ({@link FillsTick}), sending the filters again on every page since the cursor keeps none.
  */
 public final class FillsPoller {
 
@@ -38,15 +39,24 @@ public final class FillsPoller {
     private final Duration overlap;
     private final Clock clock;
     private final PollCheckpoint checkpoint;
+    private final HistoricalCutoff cutoff;
+    private final int requestsPerSecond;
     private final PipelineStatus status;
 
-    /** @param pollKey names this account and filter in the poll state table */
-    public FillsPoller(String pollKey, FillsQuery query, Duration overlap, Clock clock, PollCheckpoint checkpoint, PipelineStatus status) {
+    /**
+     * @param pollKey           names this account and filter in the poll state table
+     * @param cutoffMaxAge      how long a reading of the historical cutoff is trusted by polls that start after it
+     * @param requestsPerSecond this account's share of its Kalshi login's read budget
+     */
+    public FillsPoller(String pollKey, FillsQuery query, Duration overlap, Clock clock, PollCheckpoint checkpoint, Duration cutoffMaxAge,
+            int requestsPerSecond, PipelineStatus status) {
         this.pollKey = pollKey;
         this.query = query;
         this.overlap = overlap;
         this.clock = clock;
         this.checkpoint = checkpoint;
+        this.cutoff = new HistoricalCutoff(cutoffMaxAge, clock);
+        this.requestsPerSecond = requestsPerSecond;
         this.status = status;
     }
 
@@ -74,21 +84,47 @@ public final class FillsPoller {
         return a.isBefore(b) ? a : b;
     }
 
-    public boolean hasNextPage(@ExchangeProperty(TICK) FillsTick tick) {
-        return tick.hasNextPage();
+    public boolean hasNextRequest(@ExchangeProperty(TICK) FillsTick tick) {
+        return tick.hasNextRequest();
     }
 
-    /** The query string of the next page: the filters again, and the cursor from the last page. */
-    public String nextPageQuery(@ExchangeProperty(TICK) FillsTick tick) {
-        return query.pageQuery(tick.minTs(), tick.cursor());
+    /** The next request's path below the API's base URL. */
+    public String nextPath(@ExchangeProperty(TICK) FillsTick tick) {
+        return tick.part().path;
     }
 
-    /** @return the page's fills, each as Kalshi sent it */
-    public List<JsonNode> readPage(@Body JsonNode page, @ExchangeProperty(TICK) FillsTick tick) {
-        FillsPage fills = FillsPage.of(page);
-        tick.pageRead(fills.cursor(), fills.fills().size());
-        status.fetched(fills.fills().size());
-        return fills.fills();
+    /** The next request's query string: the filters again, and the cursor from the last page; none for the cutoff. */
+    public String nextQuery(@ExchangeProperty(TICK) FillsTick tick) {
+        return switch (tick.part()) {
+            case LIVE -> query.pageQuery(tick.minTs(), tick.cursor());
+            case HISTORICAL -> query.historicalPageQuery(tick.historicalMaxTs(), tick.cursor());
+            default -> null;
+        };
+    }
+
+    /** The most requests a second this account sends Kalshi: the route's throttle. */
+    public int requestsPerSecond() {
+        return requestsPerSecond;
+    }
+
+    /**
+     * @return the fills of a page, each as Kalshi sent it, those of another subaccount left out where the endpoint could not
+     *         filter them; none for the cutoff's answer, which decides whether the historical part follows
+     */
+    public List<JsonNode> readPage(@Body JsonNode answer, @ExchangeProperty(TICK) FillsTick tick) {
+        if (tick.part() == FillsTick.Part.CUTOFF) {
+            Instant newCutoff = HistoricalCutoff.in(answer);
+            cutoff.read(newCutoff);
+            tick.cutoffRead(newCutoff, cutoff.historicalNeeded(tick.minTs()));
+            return List.of();
+        }
+        FillsPage page = FillsPage.of(answer);
+        tick.pageRead(page.cursor(), page.fills().size());
+        status.fetched(page.fills().size());
+        if (tick.part() == FillsTick.Part.HISTORICAL) {
+            return page.fills().stream().filter(query::selects).toList();
+        }
+        return page.fills();
     }
 
     public boolean anyRejected(@Body NormalizedPage page) {
@@ -107,7 +143,13 @@ public final class FillsPoller {
 
     /** The page went through the idempotent consumer. */
     public void pageDone(@Body NormalizedPage page, @ExchangeProperty(TICK) FillsTick tick) {
-        int newFills = tick.pageDone(page.accepted().size(), page.rejected().size(), page.accepted().isEmpty() ? null : page.accepted().get(0).ts());
+        Instant first = null;
+        Instant oldest = null;
+        for (NormalizedFill fill : page.accepted()) {
+            first = first == null ? fill.ts() : first;
+            oldest = oldest == null || fill.ts().isBefore(oldest) ? fill.ts() : oldest;
+        }
+        int newFills = tick.pageDone(page.accepted().size(), page.rejected().size(), first, oldest, cutoff);
         status.pageChecked(page.accepted().size(), newFills, page.rejected().size());
         tick.poll().pageDone(page.acceptedIds());
     }
@@ -127,6 +169,7 @@ public final class FillsPoller {
                 .addKeyValue("ts_age_sec", tick.firstFillTs() == null ? null : Duration.between(tick.firstFillTs(), now).toSeconds())
                 .addKeyValue("min_ts", tick.minTs())
                 .addKeyValue("pages", tick.pages())
+                .addKeyValue("historical_pages", tick.historicalPages())
                 .addKeyValue("fetched", tick.fetched())
                 .addKeyValue("rejected", tick.rejected())
                 .addKeyValue("elapsed_ms", Duration.between(tick.startedAt(), now).toMillis())

@@ -60,6 +60,13 @@ class FillsRoutesTest extends CamelTestSupport {
             {"fills": [%s, %s, {"fill_id": "f-no-time", "ticker": "T", "side": "yes", "count_fp": "1", "yes_price_dollars": "0.5"}],
              "cursor": ""}""".formatted(fill("f-4", 1795521603), fill("f-1", 1795521600));
 
+    private static final String CUTOFF = """
+            {"market_settled_ts": "2026-08-24T00:00:00Z", "trades_created_ts": "2026-08-24T00:00:00Z",
+             "orders_updated_ts": "2026-08-24T00:00:00Z", "market_positions_last_updated_ts": "2026-08-24T00:00:00Z"}""";
+    /** The historical side: one fill from before the cutoff. */
+    private static final String HISTORICAL_PAGE = """
+            {"fills": [%s], "cursor": ""}""".formatted(fill("f-0", 1780000000));
+
     private final Set<String> storedInClickHouse = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean clickHouseDown = new AtomicBoolean();
     private final List<Instant> savedCheckpoints = new CopyOnWriteArrayList<>();
@@ -102,7 +109,7 @@ class FillsRoutesTest extends CamelTestSupport {
         repository.onStored(checkpoint::stored);
         repository.onReleased(checkpoint::batchReleased);
         registry.bind("fillsPoller-main", new FillsPoller("key/all/all", new FillsQuery(1000, null, null), Duration.ofHours(1), Clock.systemUTC(),
-                checkpoint, new PipelineStatus("main", Clock.systemUTC(), new SimpleMeterRegistry())));
+                checkpoint, Duration.ofMinutes(5), 1000, new PipelineStatus("main", Clock.systemUTC(), new SimpleMeterRegistry())));
         registry.bind("fillNormalizer", new FillNormalizer(Clock.systemUTC()));
         registry.bind("kalshiObjectMapper", KalshiJson.objectMapper());
         registry.bind("clickHouseSchema-main", new ClickHouseSchema("kalshi.mm_fills", "kalshi.mm_fills_rejected", "kalshi.mm_fills_poll_state", 1000));
@@ -133,7 +140,12 @@ class FillsRoutesTest extends CamelTestSupport {
 
     private static void answerLikeKalshi(Exchange exchange) {
         String query = exchange.getMessage().getHeader(Exchange.HTTP_QUERY, String.class);
-        exchange.getMessage().setBody(query.contains("cursor=page-2") ? PAGE_2 : PAGE_1);
+        exchange.getMessage().setBody(switch (exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class)) {
+            case "/portfolio/fills" -> query.contains("cursor=page-2") ? PAGE_2 : PAGE_1;
+            case "/historical/cutoff" -> CUTOFF;
+            case "/historical/fills" -> HISTORICAL_PAGE;
+            default -> throw new IllegalArgumentException("not a Kalshi path");
+        });
     }
 
     private void tick() {
@@ -155,11 +167,14 @@ class FillsRoutesTest extends CamelTestSupport {
         tick();
 
         insert.assertIsSatisfied();
-        assertThat(batch(insert.getExchanges().get(0))).extracting(NormalizedFill::fillId).containsExactly("f-1", "f-2", "f-3", "f-4");
+        assertThat(batch(insert.getExchanges().get(0))).extracting(NormalizedFill::fillId).containsExactly("f-1", "f-2", "f-3", "f-4", "f-0");
         MockEndpoint kalshi = getMockEndpoint("mock:kalshi");
-        assertThat(kalshi.getExchanges()).extracting(e -> e.getMessage().getHeader(Exchange.HTTP_QUERY))
-                .containsExactly("limit=1000", "limit=1000&cursor=page-2", "limit=1000", "limit=1000&cursor=page-2");
-        assertThat(kalshi.getExchanges()).allSatisfy(e -> assertThat(e.getMessage().getHeaders()).containsOnlyKeys(Exchange.HTTP_QUERY));
+        List<String> onePoll = List.of("/portfolio/fills?limit=1000", "/portfolio/fills?limit=1000&cursor=page-2", "/historical/cutoff?null",
+                "/historical/fills?limit=1000&max_ts=" + (Instant.parse("2026-08-24T00:00:00Z").getEpochSecond() + 1));
+        assertThat(kalshi.getExchanges()).extracting(e -> e.getMessage().getHeader(Exchange.HTTP_PATH) + "?" + e.getMessage().getHeader(Exchange.HTTP_QUERY))
+                .containsExactlyElementsOf(Stream.concat(onePoll.stream(), onePoll.stream()).toList());
+        assertThat(kalshi.getExchanges()).allSatisfy(e -> assertThat(e.getMessage().getHeaders())
+                .containsOnlyKeys(Exchange.HTTP_PATH, Exchange.HTTP_QUERY));
     }
 
     @Test
@@ -173,7 +188,7 @@ class FillsRoutesTest extends CamelTestSupport {
         NormalizedPage page = rejected.getExchanges().get(0).getMessage().getBody(NormalizedPage.class);
         assertThat(page.rejected()).singleElement().satisfies(r -> {
             assertThat(r.fillId()).isEqualTo("f-no-time");
-            assertThat(r.reason()).isEqualTo("the fill has no time: 'ts' and 'created_time' are both missing, null or zero");
+            assertThat(r.reason()).isEqualTo("the fill has no time: 'created_time' and 'ts' are both missing, null or zero");
         });
     }
 
@@ -188,12 +203,12 @@ class FillsRoutesTest extends CamelTestSupport {
             insert.assertIsSatisfied();
             tick();
 
-            assertThat(batch(insert.getExchanges().get(0))).extracting(NormalizedFill::fillId).containsExactly("f-1", "f-3", "f-4");
+            assertThat(batch(insert.getExchanges().get(0))).extracting(NormalizedFill::fillId).containsExactly("f-1", "f-3", "f-4", "f-0");
             assertThat(logs.events("fills_deduped")).containsExactly(
-                    Map.of("account", "main", "total_rows", 5, "new_rows", 3, "duplicates_filtered", 2),
-                    Map.of("account", "main", "total_rows", 5, "new_rows", 0, "duplicates_filtered", 5));
+                    Map.of("account", "main", "total_rows", 6, "new_rows", 4, "duplicates_filtered", 2),
+                    Map.of("account", "main", "total_rows", 6, "new_rows", 0, "duplicates_filtered", 6));
             assertThat(logs.events("fill_pipeline_stats")).allSatisfy(e -> assertThat(e)
-                    .containsEntry("pages", 2).containsEntry("fetched", 6).containsEntry("rejected", 1)
+                    .containsEntry("pages", 3).containsEntry("historical_pages", 1).containsEntry("fetched", 7).containsEntry("rejected", 1)
                     .containsEntry("first_fill_ts_iso", "2026-11-24T12:00:00Z").containsKeys("now_iso", "ts_age_sec"));
         }
     }
@@ -208,7 +223,7 @@ class FillsRoutesTest extends CamelTestSupport {
             tick();
 
             insert.assertIsSatisfied();
-            assertThat(batch(insert.getExchanges().get(0))).hasSize(4);
+            assertThat(batch(insert.getExchanges().get(0))).hasSize(5);
             assertThat(logs.events("stored_fill_check_failed")).isNotEmpty()
                     .allSatisfy(e -> assertThat(e).containsEntry("reason", "SQLException: ClickHouse is down"));
         }
@@ -247,12 +262,12 @@ class FillsRoutesTest extends CamelTestSupport {
         try (CapturedLogs logs = CapturedLogs.capture()) {
             tick();
             Eventually.equals(1, () -> logs.events("fills_insert_failed").size(), Duration.ofSeconds(10));
-            assertThat(logs.events("fills_insert_failed").get(0)).containsEntry("count", 4).containsEntry("reason", "SQLException: Connection refused");
+            assertThat(logs.events("fills_insert_failed").get(0)).containsEntry("count", 5).containsEntry("reason", "SQLException: Connection refused");
 
             tick();
             insert.assertIsSatisfied();
         }
-        assertThat(batch(insert.getExchanges().get(2))).extracting(NormalizedFill::fillId).containsExactly("f-1", "f-2", "f-3", "f-4");
+        assertThat(batch(insert.getExchanges().get(2))).extracting(NormalizedFill::fillId).containsExactly("f-1", "f-2", "f-3", "f-4", "f-0");
         Eventually.equals(1, savedCheckpoints::size, Duration.ofSeconds(10));
         assertThat(savedCheckpoints).as("only the second poll, whose fills were all stored, is complete").hasSize(1);
     }

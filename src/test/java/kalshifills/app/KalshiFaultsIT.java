@@ -90,7 +90,7 @@ class KalshiFaultsIT extends SimulatedAccountTest {
             assertThat(logs.events("kalshi_rate_limited")).extracting(e -> e.get("attempt")).containsExactly(1, 2, 3);
         }
         List<Instant> times = kalshi.requestTimes();
-        assertThat(times).hasSize(3 + 3);
+        assertThat(times).as("3 pages, 3 retries, the cutoff and 1 historical page").hasSize(3 + 3 + 2);
         long first = Duration.between(times.get(1), times.get(2)).toMillis();
         long second = Duration.between(times.get(2), times.get(3)).toMillis();
         long third = Duration.between(times.get(3), times.get(4)).toMillis();
@@ -99,6 +99,25 @@ class KalshiFaultsIT extends SimulatedAccountTest {
         assertThat(first).as("200 ms +-15 %").isBetween(170L, 230L + 150);
         assertThat(second).as("400 ms, jitter twice").isBetween(289L, 529L + 150);
         assertThat(third).as("800 ms jittered, capped at 600 ms").isBetween(491L, 600L + 150);
+    }
+
+    @Test
+    void a_backfill_never_sends_kalshi_more_requests_a_second_than_the_configured_rate() throws Exception {
+        kalshi.addFills(new SimulatedFills(46).between(Instant.now().minus(Duration.ofDays(100)), Instant.now().minus(Duration.ofDays(1)), 450));
+        Map<String, String> settings = settings();
+        settings.put("kalshi.rate-limit.requests-per-second", "10");
+
+        try (RunningIngester ingester = RunningIngester.start(settings)) {
+            ingester.tick();
+            Eventually.equals((long) FILLS + 450, this::stored, Duration.ofSeconds(30));
+        }
+
+        List<Instant> times = kalshi.requestTimes();
+        assertThat(times).as("live and historical pages and the cutoff").hasSizeGreaterThan(30);
+        for (int i = 10; i < times.size(); i++) {
+            // Any 10 requests in a row span at least a second, less what the clock and the scheduler blur.
+            assertThat(Duration.between(times.get(i - 10), times.get(i)).toMillis()).as("requests %d to %d", i - 10, i).isGreaterThanOrEqualTo(950);
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package kalshifills.clickhouse;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
@@ -104,7 +105,7 @@ class ClickHouseStorageIT {
                        engine_instance_id, engine_version, toString(decision_id), JSONExtractString(raw_json, 'fill_id')
                 FROM %s""".formatted(schema.fillsTable())).get(0);
 
-        assertThat(row).containsExactly("0.1", "0.123456", "0.876544", "0.000001", 1787061807123L, 1787061807250L, false, 7,
+        assertThat(row).as("created_time wins over ts").containsExactly("0.1", "0.123456", "0.876544", "0.000001", 1787061807250L, 1787061807250L, false, 7,
                 0.876544, 88, 0.1, "no", "no", "ask", "buy", "o-1", "KXHIGHNY-26AUG18-B85.5", "it-instance", "it-version",
                 "00000000-0000-0000-0000-000000000000", "exact");
     }
@@ -140,7 +141,10 @@ class ClickHouseStorageIT {
         Instant last = stored.get(2).ts();
 
         assertThat(lookup.storedAmong(ids, first, last)).as("both bounds included").containsExactlyInAnyOrder("fill-0", "fill-1", "fill-2");
-        assertThat(lookup.storedAmong(ids, first.plusMillis(1), last.minusMillis(1))).containsExactly("fill-1");
+        // The fills are a second apart: a stored copy may be up to a second off the time its fill has now.
+        assertThat(lookup.storedAmong(ids, last, last)).containsExactlyInAnyOrder("fill-1", "fill-2");
+        assertThat(lookup.storedAmong(ids, last.plusMillis(1), last.plusMillis(1))).containsExactly("fill-2");
+        assertThat(lookup.storedAmong(ids, last.plus(StoredFillLookup.SHAPE_MARGIN).plusMillis(1), last.plusSeconds(5))).isEmpty();
     }
 
     @Test
@@ -225,6 +229,26 @@ class ClickHouseStorageIT {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith(legacy + " exists as a MergeTree without the columns [action, book_side, count_fp,")
                 .hasMessageEndingWith("Point clickhouse.fills-table at a new table, or rename the old one away first.");
+    }
+
+    @Test
+    void a_table_an_earlier_version_made_gains_exchange_index_and_a_nullable_fee_and_keeps_its_rows() throws Exception {
+        String earlier = database + ".earlier_fills";
+        String definition = clickHouse.rows("SHOW CREATE TABLE " + schema.fillsTable()).get(0).get(0).toString();
+        clickHouse.execute(definition.replace(schema.fillsTable(), earlier)
+                .replace("`fee_cost` Nullable(Decimal(18, 6))", "`fee_cost` Decimal(18, 6)")
+                .replace("`exchange_index` Nullable(Int32),", ""));
+        clickHouse.execute("INSERT INTO " + earlier + " (ts, fill_id, fee_cost) VALUES (now64(3), 'stored-before', 0.25)");
+        ClickHouseSchema upgraded = schema.withFillsTable(earlier);
+
+        upgraded.createIfAbsent(dataSource);
+        new FillBatchWriter(dataSource, upgraded, repository, new PipelineStatus("main", Clock.systemUTC(), new SimpleMeterRegistry()), "it", "it")
+                .insert(List.of(fill("""
+                        {"fill_id": "without-fee", "ticker": "T", "outcome_side": "yes", "count_fp": "1", "yes_price_dollars": "0.5",
+                         "ts": 1768175532, "exchange_index": 2}""")));
+
+        assertThat(clickHouse.rows("SELECT fill_id, toString(fee_cost), exchange_index, fee FROM " + earlier + " ORDER BY fill_id"))
+                .containsExactly(Arrays.asList("stored-before", "0.25", null, 0.0), Arrays.asList("without-fee", null, 2, 0.0));
     }
 
     @Test

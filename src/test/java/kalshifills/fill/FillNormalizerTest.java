@@ -42,12 +42,11 @@ class FillNormalizerTest {
 
         assertThat(fill.fillId()).isEqualTo("2f6c1e0a-5b7d-4c1e-9a53-0d8f3e7b9c21");
         assertThat(fill.tradeId()).isEqualTo(fill.fillId());
-        assertThat(fill.ts()).isEqualTo(Instant.ofEpochSecond(1787061807));
+        assertThat(fill.ts()).isEqualTo(Instant.parse("2026-08-18T14:03:27Z"));
         assertThat(fill.marketTicker()).isEqualTo("KXHIGHNY-26AUG18-B85.5");
         assertThat(fill.orderId()).isEqualTo("ee587a1c-8b87-4dcf-b721-9f6f790619fa");
         assertThat(fill.side()).isEqualTo("no");
         assertThat(fill.action()).isEqualTo("buy");
-        assertThat(fill.outcomeSide()).isEqualTo("no");
         assertThat(fill.bookSide()).isEqualTo("ask");
         assertThat(fill.count()).isEqualTo(new BigDecimal("10.00"));
         assertThat(fill.yesPrice()).isEqualTo(new BigDecimal("0.4200"));
@@ -57,6 +56,7 @@ class FillNormalizerTest {
         assertThat(fill.fee()).isEqualTo(new BigDecimal("0.1800"));
         assertThat(fill.isTaker()).isTrue();
         assertThat(fill.subaccount()).isZero();
+        assertThat(fill.exchangeIndex()).isZero();
         assertThat(fill.createdTime()).isEqualTo(Instant.parse("2026-08-18T14:03:27Z"));
         assertThat(JSON.readTree(fill.rawJson())).isEqualTo(JSON.readTree(CURRENT_SCHEMA_FILL));
     }
@@ -72,9 +72,13 @@ class FillNormalizerTest {
         assertThat(fill.count()).isEqualByComparingTo("7");
         assertThat(fill.yesPrice()).isEqualByComparingTo("0.55");
         assertThat(fill.noPrice()).isEqualByComparingTo("0.45");
-        assertThat(fill.outcomeSide()).isEqualTo("no");
+        assertThat(fill.side()).as("a sell of yes leaves the account holding no").isEqualTo("no");
+        assertThat(fill.action()).isEqualTo("sell");
+        assertThat(fill.price()).isEqualByComparingTo("0.45");
+        assertThat(fill.bookSide()).isEqualTo("ask");
         assertThat(fill.clientOrderId()).isEqualTo("mm-42");
-        assertThat(fill.fee()).isEqualByComparingTo("0");
+        assertThat(fill.fee()).as("not sent: unknown, not zero").isNull();
+        assertThat(fill.exchangeIndex()).isNull();
         assertThat(fill.isTaker()).isNull();
         assertThat(fill.subaccount()).isNull();
         assertThat(fill.createdTime()).isNull();
@@ -107,7 +111,9 @@ class FillNormalizerTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "no market      | {'fill_id':'f','side':'yes','count_fp':'1','yes_price_dollars':'0.5','ts':1768175532} | the fill has no market: 'ticker' and 'market_ticker' are both missing",
-        "no side        | {'fill_id':'f','ticker':'T','count_fp':'1','yes_price_dollars':'0.5','ts':1768175532} | the fill has no side: 'side' and 'outcome_side' are both missing",
+        "no side        | {'fill_id':'f','ticker':'T','count_fp':'1','yes_price_dollars':'0.5','ts':1768175532} | the fill has no side: 'outcome_side' and 'side' are both missing",
+        "odd outcome    | {'fill_id':'f','ticker':'T','outcome_side':'both','count_fp':'1','yes_price_dollars':'0.5','ts':1768175532} | outcome_side is \"both\"; expected \"yes\" or \"no\"",
+        "odd action     | {'fill_id':'f','ticker':'T','side':'yes','action':'hold','count_fp':'1','yes_price_dollars':'0.5','ts':1768175532} | action is \"hold\"; expected \"buy\" or \"sell\"",
         "odd side       | {'fill_id':'f','ticker':'T','side':'maybe','count_fp':'1','yes_price_dollars':'0.5','ts':1768175532} | side is \"maybe\"; expected \"yes\" or \"no\"",
         "no count       | {'fill_id':'f','ticker':'T','side':'yes','yes_price_dollars':'0.5','ts':1768175532} | the fill has no count: 'count_fp' (or the legacy 'count') is missing",
         "zero count     | {'fill_id':'f','ticker':'T','side':'yes','count_fp':'0.00','yes_price_dollars':'0.5','ts':1768175532} | count is 0.00; expected a positive number of contracts",
@@ -120,7 +126,7 @@ class FillNormalizerTest {
         "cents not int  | {'fill_id':'f','ticker':'T','side':'yes','count':1,'yes_price':55.5,'ts':1768175532} | 'yes_price' is 55.5; expected whole cents (the legacy field was an integer)",
         "taker not bool | {'fill_id':'f','ticker':'T','side':'yes','count':1,'yes_price':55,'is_taker':'yes','ts':1768175532} | 'is_taker' is \"yes\"; expected true or false",
         "ticker number  | {'fill_id':'f','ticker':42,'side':'yes','count':1,'yes_price':55,'ts':1768175532} | 'ticker' is 42; expected a string",
-        "no time        | {'fill_id':'f','ticker':'T','side':'yes','count':1,'yes_price':55} | the fill has no time: 'ts' and 'created_time' are both missing, null or zero",
+        "no time        | {'fill_id':'f','ticker':'T','side':'yes','count':1,'yes_price':55} | the fill has no time: 'created_time' and 'ts' are both missing, null or zero",
         "bad trade id   | {'fill_id':'f','trade_id':'a b','ticker':'T','side':'yes','count':1,'yes_price':55,'ts':1768175532} | 'trade_id' is \"a b\"; expected an id of at most 128 letters, digits, '.', '_', ':' or '-', such as a UUID",
         "bad order id   | {'fill_id':'f','order_id':'o;1','ticker':'T','side':'yes','count':1,'yes_price':55,'ts':1768175532} | 'order_id' is \"o;1\"; expected an id of at most 128 letters, digits, '.', '_', ':' or '-', such as a UUID",
         "control char   | {'fill_id':'f','ticker':'KX\\u0007BELL','side':'yes','count':1,'yes_price':55,'ts':1768175532} | 'ticker' is \"KX\\u0007BELL\"; expected text without control characters",
@@ -167,9 +173,74 @@ class FillNormalizerTest {
 
         assertThat(page.acceptedIds()).containsExactly("good");
         assertThat(page.rejected()).extracting(RejectedFill::fillId, RejectedFill::reason).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("bad", "the fill has no time: 'ts' and 'created_time' are both missing, null or zero"),
+                org.assertj.core.groups.Tuple.tuple("bad", "the fill has no time: 'created_time' and 'ts' are both missing, null or zero"),
                 org.assertj.core.groups.Tuple.tuple("", "a fill must be a JSON object, got a JSON string"));
         assertThat(page.rejected().get(0).rawJson()).contains("\"fill_id\":\"bad\"");
         assertThat(page.size()).isEqualTo(3);
+    }
+
+    /** One sell of yes at 0.42, as Kalshi has served it: today with and without the deprecated fields, and in cents before 2026. */
+    private static final String SELL_OF_YES_CURRENT = """
+            {"fill_id": "f-sell", "trade_id": "f-sell", "order_id": "o-1", "ticker": "KXA", "market_ticker": "KXA",
+             "side": "yes", "action": "sell", "outcome_side": "no", "book_side": "ask", "count_fp": "3.00",
+             "yes_price_dollars": "0.4200", "no_price_dollars": "0.5800", "is_taker": false, "fee_cost": "0.0300",
+             "created_time": "2026-08-18T14:03:27.654321Z", "subaccount_number": 0, "exchange_index": 0, "ts": 1787061807}""";
+    private static final String SELL_OF_YES_WITHOUT_DEPRECATED = """
+            {"fill_id": "f-sell", "trade_id": "f-sell", "order_id": "o-1", "ticker": "KXA", "market_ticker": "KXA",
+             "outcome_side": "no", "book_side": "ask", "count_fp": "3.00",
+             "yes_price_dollars": "0.4200", "no_price_dollars": "0.5800", "is_taker": false, "fee_cost": "0.0300",
+             "created_time": "2026-08-18T14:03:27.654321Z", "subaccount_number": 0, "exchange_index": 0}""";
+    private static final String SELL_OF_YES_IN_CENTS = """
+            {"trade_id": "f-sell", "order_id": "o-1", "ticker": "KXA", "market_ticker": "KXA", "side": "yes", "action": "sell",
+             "count": 3, "yes_price": 42, "no_price": 58, "is_taker": false, "created_time": "2026-08-18T14:03:27.654321Z",
+             "ts": 1787061807}""";
+
+    @Test
+    void a_fill_gives_the_same_row_in_every_shape_kalshi_served_it_in() throws Exception {
+        NormalizedFill current = normalize(SELL_OF_YES_CURRENT);
+        NormalizedFill withoutDeprecated = normalize(SELL_OF_YES_WITHOUT_DEPRECATED);
+        NormalizedFill inCents = normalize(SELL_OF_YES_IN_CENTS);
+
+        for (NormalizedFill fill : List.of(current, withoutDeprecated, inCents)) {
+            assertThat(fill.fillId()).isEqualTo("f-sell");
+            assertThat(fill.tradeId()).isEqualTo("f-sell");
+            assertThat(fill.ts()).isEqualTo(Instant.parse("2026-08-18T14:03:27.654Z"));
+            assertThat(fill.side()).isEqualTo("no");
+            assertThat(fill.bookSide()).isEqualTo("ask");
+            assertThat(fill.price()).isEqualByComparingTo("0.58");
+            assertThat(fill.priceCents()).isEqualTo(58);
+            assertThat(fill.count()).isEqualByComparingTo("3");
+            assertThat(fill.yesPrice()).isEqualByComparingTo("0.42");
+            assertThat(fill.noPrice()).isEqualByComparingTo("0.58");
+            assertThat(fill.isTaker()).isFalse();
+            assertThat(fill.createdTime()).isEqualTo(Instant.parse("2026-08-18T14:03:27.654Z"));
+        }
+        assertThat(List.of(current.action(), withoutDeprecated.action(), inCents.action())).as("as sent, empty when not")
+                .containsExactly("sell", "", "sell");
+        assertThat(inCents.fee()).as("the cents payload carries no fee").isNull();
+        assertThat(current.fee()).isEqualByComparingTo("0.03");
+    }
+
+    @Test
+    void the_book_side_follows_the_outcome_side_where_kalshi_does_not_send_it() throws Exception {
+        NormalizedFill buyOfNo = normalize("""
+                {"trade_id": "t", "ticker": "T", "side": "no", "action": "buy", "count": 1, "no_price": 30, "ts": 1768175532}""");
+        NormalizedFill sellOfNo = normalize("""
+                {"trade_id": "t", "ticker": "T", "side": "no", "action": "sell", "count": 1, "no_price": 30, "ts": 1768175532}""");
+
+        assertThat(buyOfNo.side()).isEqualTo("no");
+        assertThat(buyOfNo.bookSide()).isEqualTo("ask");
+        assertThat(sellOfNo.side()).isEqualTo("yes");
+        assertThat(sellOfNo.bookSide()).isEqualTo("bid");
+        assertThat(sellOfNo.price()).as("the yes price").isEqualByComparingTo("0.70");
+    }
+
+    @Test
+    void the_websockets_subaccount_field_is_the_subaccount() throws Exception {
+        NormalizedFill fill = normalize("""
+                {"trade_id": "t", "market_ticker": "T", "outcome_side": "yes", "count_fp": "1.00", "yes_price_dollars": "0.5",
+                 "ts": 1768175532, "subaccount": 4}""");
+
+        assertThat(fill.subaccount()).isEqualTo(4);
     }
 }

@@ -43,23 +43,33 @@ class FillTimeTest {
     }
 
     @Test
-    void created_time_is_used_when_ts_is_missing_null_or_zero() throws Exception {
+    void created_time_is_the_fills_time_truncated_to_the_millisecond() throws Exception {
         Instant created = Instant.parse("2026-08-18T14:03:27.250Z");
         assertThat(timeOf("{\"created_time\":\"2026-08-18T14:03:27.25Z\"}")).isEqualTo(created);
-        assertThat(timeOf("{\"ts\":null,\"created_time\":\"2026-08-18T14:03:27.25Z\"}")).isEqualTo(created);
-        assertThat(timeOf("{\"ts\":0,\"created_time\":\"2026-08-18T16:03:27.25+02:00\"}")).isEqualTo(created);
+        assertThat(timeOf("{\"created_time\":\"2026-08-18T16:03:27.250999+02:00\"}")).isEqualTo(created);
     }
 
     @Test
-    void ts_wins_over_created_time() throws Exception {
-        assertThat(timeOf("{\"ts\":1787061807,\"created_time\":\"2020-01-01T00:00:00Z\"}")).isEqualTo(Instant.ofEpochSecond(1787061807));
+    void created_time_wins_over_ts_so_a_fill_keeps_its_time_when_kalshi_stops_sending_ts() throws Exception {
+        String created = "\"created_time\":\"2026-08-18T14:03:27.654321Z\"";
+        Instant expected = Instant.parse("2026-08-18T14:03:27.654Z");
+
+        assertThat(timeOf("{\"ts\":1787061807," + created + "}")).isEqualTo(expected);
+        assertThat(timeOf("{" + created + "}")).isEqualTo(expected);
+    }
+
+    @Test
+    void ts_is_used_when_created_time_is_missing_null_or_blank() throws Exception {
+        assertThat(timeOf("{\"ts\":1787061807}")).isEqualTo(Instant.ofEpochSecond(1787061807));
+        assertThat(timeOf("{\"ts\":1787061807,\"created_time\":null}")).isEqualTo(Instant.ofEpochSecond(1787061807));
+        assertThat(timeOf("{\"ts\":1787061807,\"created_time\":\" \"}")).isEqualTo(Instant.ofEpochSecond(1787061807));
     }
 
     @Test
     void a_fill_without_a_time_is_rejected_never_stamped_with_now() {
         assertThatThrownBy(() -> timeOf("{\"fill_id\":\"f\"}"))
                 .isInstanceOf(FillRejectedException.class)
-                .hasMessage("the fill has no time: 'ts' and 'created_time' are both missing, null or zero");
+                .hasMessage("the fill has no time: 'created_time' and 'ts' are both missing, null or zero");
         assertThatThrownBy(() -> timeOf("{\"ts\":0}")).isInstanceOf(FillRejectedException.class);
     }
 
