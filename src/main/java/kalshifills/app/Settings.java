@@ -63,6 +63,20 @@ final class Settings {
         });
     }
 
+    /** A share from 0 to 1, such as 0.001 for 0.1 %. */
+    double share(String key) {
+        String value = text(key);
+        try {
+            double share = Double.parseDouble(value);
+            if (share >= 0 && share <= 1) {
+                return share;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the value
+        }
+        throw new ConfigurationException(keyOf(key), "is '" + value + "'; expected a share from 0 to 1, such as 0.001 for 0.1 %");
+    }
+
     Duration seconds(String key, int min, int max) {
         return Duration.ofSeconds(integer(key, min, max));
     }

@@ -21,8 +21,8 @@ import org.apache.camel.impl.DefaultCamelContext;
  * application.properties, the same environment overrides, the same checks of each setting), without polling.
  *
  * <pre>
- * verify [--table db.table] [--hours N]   the specification's validation queries; exit 3 when a check fails
- * repair [--table db.table] [--dry-run]   rebuild a table left by the old ingester, keeping it as a backup
+ * verify [--table db.table] [--hours N] [--allow-empty]   the specification's validation queries; exit 3 when a check fails
+ * repair [--table db.table] [--dry-run]   rebuild a table left by the old ingester, keeping it as a backup; exit 3 when it refuses
  * </pre>
  */
 final class TableCommand {
@@ -62,8 +62,9 @@ final class TableCommand {
             kalshi = new KalshiFillCount(settings.text("kalshi.base-url"),
                     new KalshiHttpClient(IngesterConfiguration.kalshiRequestSigner(settings, clock)), IngesterConfiguration.fillsQuery(settings));
         }
+        boolean allowEmpty = options.remove("--allow-empty");
         refuseUnknownOptions();
-        List<FillsTableVerification.Check> checks = new FillsTableVerification(dataSource, table, window, kalshi, clock).run();
+        List<FillsTableVerification.Check> checks = new FillsTableVerification(dataSource, table, window, kalshi, allowEmpty, clock).run();
         out.print(FillsTableVerification.table(table, checks));
         return checks.stream().anyMatch(check -> check.result() == FillsTableVerification.Result.FAIL) ? CHECK_FAILED : 0;
     }
@@ -72,10 +73,11 @@ final class TableCommand {
         boolean dryRun = options.remove("--dry-run");
         refuseUnknownOptions();
         ClickHouseSchema schema = IngesterConfiguration.clickHouseSchema(settings);
+        double maxRejectedShare = settings.share("repair.max-rejected-share");
         FillsTableRepair.Report report = new FillsTableRepair(dataSource, table, schema, clock, Duration.ofSeconds(5),
-                settings.integer("repair.batch-size", 1, 1_000_000)).run(dryRun);
-        out.print(FillsTableRepair.table(table, dryRun, report));
-        return 0;
+                settings.integer("repair.batch-size", 1, 1_000_000), maxRejectedShare).run(dryRun);
+        out.print(FillsTableRepair.table(table, dryRun, maxRejectedShare, report));
+        return report.refused() ? CHECK_FAILED : 0;
     }
 
     private Optional<String> option(String name) {
@@ -93,8 +95,8 @@ final class TableCommand {
 
     private void refuseUnknownOptions() {
         if (!options.isEmpty()) {
-            throw new ConfigurationException(command, "does not know " + options + "; usage: verify [--table db.table] [--hours N],"
-                    + " repair [--table db.table] [--dry-run]");
+            throw new ConfigurationException(command, "does not know " + options + "; usage: verify [--table db.table] [--hours N]"
+                    + " [--allow-empty], repair [--table db.table] [--dry-run]");
         }
     }
 

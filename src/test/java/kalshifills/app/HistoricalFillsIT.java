@@ -27,7 +27,6 @@ class HistoricalFillsIT extends SimulatedAccountTest {
     protected Map<String, String> settings() {
         Map<String, String> settings = super.settings();
         settings.put("kalshi.fills.page-limit", "50");
-        settings.put("kalshi.rate-limit.requests-per-second", "1000");
         settings.put("fills.batch.timeout-ms", "200");
         return settings;
     }

@@ -36,12 +36,12 @@ class SecretsIT {
                 }
             }
 
-            assertThat(accepting.pagesServed()).isEqualTo(1);
+            assertThat(accepting.pagesServed()).as("a live page and an (empty) historical one").isEqualTo(2);
             assertThat(refusing.unauthorizedRequests()).isEqualTo(1);
             assertThat(logs.events("fills_poll_failed")).singleElement()
                     .satisfies(e -> assertThat((String) e.get("reason")).startsWith("Kalshi answered HTTP 401"));
             String everything = logs.everything();
-            assertThat(accepting.signatures()).hasSize(1);
+            assertThat(accepting.signatures()).hasSize(2);
             assertThat(refusing.signatures()).hasSize(1);
             for (String signature : accepting.signatures()) {
                 assertThat(everything).doesNotContain(signature.substring(0, 32));

@@ -90,8 +90,6 @@ final class BackfillCase {
         String table = database + ".mm_fills";
         Map<String, String> settings = new HashMap<>(RunningIngester.settings(kalshi, clickHouse.jdbcUrl(), table));
         settings.put("kalshi.fills.page-limit", Integer.toString(PAGE));
-        // The service's own pace, not a Kalshi tier's: the throttle would make this a measure of the configured rate.
-        settings.put("kalshi.rate-limit.requests-per-second", "10000");
         int firstRequest = kalshi.requestTimes().size();
         Duration clickHouseCpuBefore = CpuTime.of(clickHousePid);
         ServiceProcess service = ServiceProcess.start(jvmOptions, settings);

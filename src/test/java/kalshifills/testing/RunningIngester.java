@@ -66,6 +66,9 @@ public final class RunningIngester implements AutoCloseable {
         settings.put("clickhouse.rejects-table", fillsTable + "_rejected");
         settings.put("clickhouse.poll-state-table", fillsTable + "_poll_state");
         settings.put("camel.management.port", Integer.toString(freePort()));
+        // Tests drive polls back to back, far faster than the 10 s schedule the default rate is set for; the throttle's own
+        // test (KalshiFaultsIT) sets the rate it checks.
+        settings.put("kalshi.rate-limit.requests-per-second", "1000");
         return settings;
     }
 
