@@ -234,16 +234,20 @@ public final class SimulatedKalshiApi implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            awaitResponseDelay();
             String path = exchange.getRequestURI().getRawPath();
+            String query = exchange.getRequestURI().getRawQuery();
             boolean historical = HISTORICAL_FILLS_PATH.equals(path);
             boolean cutoff = CUTOFF_PATH.equals(path);
-            if (!"GET".equals(exchange.getRequestMethod()) || !(FILLS_PATH.equals(path) || historical || cutoff)) {
+            boolean known = "GET".equals(exchange.getRequestMethod()) && (FILLS_PATH.equals(path) || historical || cutoff);
+            // Counted as it arrives, so that a request of a client killed while it waits is counted before the kill returns.
+            if (known) {
+                received(path + "?" + (query == null ? "" : query));
+            }
+            awaitResponseDelay();
+            if (!known) {
                 respond(exchange, 404, error("not_found", "no route for " + exchange.getRequestMethod() + " " + path));
                 return;
             }
-            String query = exchange.getRequestURI().getRawQuery();
-            received(path + "?" + (query == null ? "" : query));
             if (cutoff) {
                 String at = cutoff().toString();
                 respond(exchange, 200, "{\"market_settled_ts\":\"" + at + "\",\"trades_created_ts\":\"" + at + "\",\"orders_updated_ts\":\""
