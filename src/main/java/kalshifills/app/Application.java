@@ -3,6 +3,8 @@ package kalshifills.app;
 import java.util.ArrayList;
 import java.util.List;
 
+import kalshifills.maintenance.MaintenanceCommand;
+import kalshifills.settings.ConfigurationException;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,7 +12,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts the service: {@code java -jar kalshi-fills-ingester.jar [--demo] [camel-main options]}, from the directory holding
  * {@code application.properties} and {@code routes/}; or runs one of the table commands, {@code verify} and
- * {@code repair} ({@link TableCommand}), with the same settings.
+ * {@code repair} ({@link MaintenanceCommand}), with the same settings.
  *
  * <p>{@code --demo} starts a simulated Kalshi account on localhost and points the service at it, so the whole pipeline
  * runs without Kalshi credentials. Exit status: 0 after a normal stop, 2 for a setting to fix, 3 when {@code verify} finds a check failing, 1 for any
@@ -29,8 +31,8 @@ public final class Application {
         Main main = newMain();
         int exitCode;
         try {
-            if (!camelArgs.isEmpty() && TableCommand.isCommand(camelArgs.get(0))) {
-                exitCode = new TableCommand(camelArgs.get(0), camelArgs.subList(1, camelArgs.size())).run(System.out);
+            if (!camelArgs.isEmpty() && MaintenanceCommand.isCommand(camelArgs.get(0))) {
+                exitCode = new MaintenanceCommand(camelArgs.get(0), camelArgs.subList(1, camelArgs.size())).run(System.out);
             } else if (demo) {
                 refuseAccountEnvironment();
                 try (DemoAccount account = DemoAccount.start()) {

@@ -42,6 +42,9 @@ import kalshifills.kalshi.PollCheckpoint;
 import kalshifills.kalshi.PollFailure;
 import kalshifills.status.FailureReason;
 import kalshifills.status.PipelineHealthCheck;
+import kalshifills.settings.ConfigurationException;
+import kalshifills.settings.ServiceSettings;
+import kalshifills.settings.Settings;
 import kalshifills.status.PipelineStatus;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -62,11 +65,11 @@ public final class IngesterConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        Settings settings = new Settings(context.getPropertiesComponent());
+        Settings settings = new Settings(context.getPropertiesComponent()::resolveProperty);
         Clock clock = Clock.systemUTC();
-        checkKalshiBaseUrl(settings);
+        ServiceSettings.checkKalshiBaseUrl(settings);
         Duration maxPollAge = maxPollAge(settings);
-        SocketTimeoutDataSource dataSource = clickHouseDataSource(settings);
+        SocketTimeoutDataSource dataSource = ServiceSettings.clickHouseDataSource(settings);
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() throws Exception {
@@ -106,9 +109,9 @@ public final class IngesterConfiguration implements CamelConfiguration {
     /** One account's beans, named as {@link KalshiAccounts} serves them to routes/kalshi-account.yaml. */
     private static Map<String, Object> accountBeans(CamelContext context, Settings settings, String account, Clock clock,
             SocketTimeoutDataSource dataSource, MeterRegistry meters, Duration maxPollAge) {
-        KalshiRequestSigner signer = kalshiRequestSigner(settings, clock);
-        FillsQuery query = fillsQuery(settings);
-        ClickHouseSchema schema = clickHouseSchema(settings);
+        KalshiRequestSigner signer = ServiceSettings.kalshiRequestSigner(settings, clock);
+        FillsQuery query = ServiceSettings.fillsQuery(settings);
+        ClickHouseSchema schema = ServiceSettings.clickHouseSchema(settings);
         try {
             schema.createIfAbsent(dataSource);
         } catch (SQLException e) {
@@ -134,7 +137,8 @@ public final class IngesterConfiguration implements CamelConfiguration {
                 "kalshiHttpClient", new KalshiHttpClient(signer),
                 "fillsPoller", new FillsPoller(pollKey, query, settings.seconds("fills.poll.overlap-seconds", 0, 30 * 24 * 3600), clock,
                         checkpoint, settings.seconds("kalshi.historical.cutoff-max-age-seconds", 0, 24 * 3600),
-                        settings.integer("kalshi.rate-limit.requests-per-second", 1, 10_000), status),
+                        settings.integer("kalshi.rate-limit.requests-per-second", 1, 10_000),
+                        settings.seconds("fills.poll.store-timeout-seconds", 1, 24 * 3600), status),
                 "clickHouseSchema", schema,
                 "storedFillIds", storedFillIds,
                 "rejectedFillWriter", new RejectedFillWriter(dataSource, schema, clock, rememberedIds),
@@ -149,31 +153,6 @@ public final class IngesterConfiguration implements CamelConfiguration {
             context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, meters);
         }
         return meters;
-    }
-
-    static KalshiRequestSigner kalshiRequestSigner(Settings settings, Clock clock) {
-        String keyId = settings.optionalText("kalshi.api-key-id").orElseThrow(() -> new ConfigurationException(settings.keyOf("kalshi.api-key-id"),
-                "is not set; set it to the id of your Kalshi API key, or start with --demo to run against the simulated API"));
-        try {
-            return new KalshiRequestSigner(keyId, KalshiKeyFile.read(settings.file("kalshi.private-key-file")), clock);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(settings.keyOf("kalshi.private-key-file"), e.getMessage());
-        }
-    }
-
-    /** The routes build their Kalshi endpoint from it; a wrong one should be named now, not deep inside Camel's start. */
-    static void checkKalshiBaseUrl(Settings settings) {
-        String baseUrl = settings.text("kalshi.base-url");
-        try {
-            URI uri = new URI(baseUrl);
-            if (("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null && uri.getQuery() == null) {
-                return;
-            }
-        } catch (URISyntaxException e) {
-            // reported below
-        }
-        throw new ConfigurationException("kalshi.base-url", "is '" + baseUrl + "'; expected an http(s) URL such as"
-                + " https://external-api.kalshi.com/trade-api/v2");
     }
 
     /**
@@ -201,73 +180,6 @@ public final class IngesterConfiguration implements CamelConfiguration {
         int missedPolls = settings.integer("fills.health.max-missed-polls", 1, 10_000);
         // A schedule that fires once or never (as in tests that tick by hand) sets no limit.
         return longestGapMillis == 0 ? ChronoUnit.FOREVER.getDuration() : Duration.ofMillis(longestGapMillis).multipliedBy(missedPolls);
-    }
-
-    static FillsQuery fillsQuery(Settings settings) {
-        return new FillsQuery(
-                settings.integer("kalshi.fills.page-limit", 1, 1000),
-                settings.optionalInteger("kalshi.fills.subaccount", 0, 63).orElse(null),
-                settings.optionalText("kalshi.fills.ticker").orElse(null));
-    }
-
-    static ClickHouseSchema clickHouseSchema(Settings settings) {
-        return new ClickHouseSchema(tableName(settings, "clickhouse.fills-table"), tableName(settings, "clickhouse.rejects-table"),
-                tableName(settings, "clickhouse.poll-state-table"), settings.integer("clickhouse.dedup-window", 1, 1_000_000));
-    }
-
-    static String tableName(Settings settings, String key) {
-        String name = settings.text(key);
-        if (!ClickHouseSchema.isTableName(name)) {
-            throw new ConfigurationException(settings.keyOf(key), "is '" + name + "'; expected database.table, letters, digits and '_' only");
-        }
-        return name;
-    }
-
-    static SocketTimeoutDataSource clickHouseDataSource(Settings settings) {
-        String url = settings.text("clickhouse.url");
-        if (!url.startsWith("jdbc:clickhouse:") && !url.startsWith("jdbc:ch:")) {
-            throw new ConfigurationException("clickhouse.url", "is '" + url + "'; expected a JDBC URL such as jdbc:clickhouse://127.0.0.1:8123");
-        }
-        HikariConfig config = new HikariConfig();
-        config.setPoolName("clickhouse");
-        config.setJdbcUrl(url);
-        config.setUsername(settings.text("clickhouse.user"));
-        config.setPassword(settings.optionalText("clickhouse.password").orElse(""));
-        config.setMaximumPoolSize(settings.integer("clickhouse.pool-size", 1, 64));
-        int connectTimeout = settings.integer("clickhouse.connect-timeout-ms", 250, 600_000);
-        int socketTimeout = settings.integer("clickhouse.socket-timeout-ms", 1_000, 3_600_000);
-        config.setConnectionTimeout(connectTimeout);
-        config.addDataSourceProperty("connection_timeout", Integer.toString(connectTimeout));
-        config.addDataSourceProperty("socket_timeout", Integer.toString(socketTimeout));
-        // The route's redelivery policy is the one retry; the client would otherwise repeat failed requests unseen.
-        config.addDataSourceProperty("retry", "0");
-        SocketTimeoutDataSource dataSource;
-        try {
-            dataSource = new SocketTimeoutDataSource(new HikariDataSource(config), socketTimeout);
-        } catch (RuntimeException e) {
-            throw new ConfigurationException("clickhouse.url", "cannot connect to " + url + " as " + config.getUsername() + ": "
-                    + FailureReason.of(e));
-        }
-        checkReachable(dataSource, url, config.getUsername());
-        return dataSource;
-    }
-
-    /** The driver opens connections without asking the server anything: ask it something, and name the setting to fix. */
-    private static void checkReachable(DataSource dataSource, String url, String user) {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute("SELECT 1");
-        } catch (SQLException e) {
-            String answer = FailureReason.of(e);
-            if (answer.contains("UNKNOWN_DATABASE")) {
-                throw new ConfigurationException("clickhouse.url", "names a database that does not exist (" + answer
-                        + "); create it, or leave the database out of the URL: the service creates its tables' databases itself");
-            }
-            if (answer.contains("AUTHENTICATION_FAILED") || answer.contains("REQUIRED_PASSWORD")) {
-                throw new ConfigurationException("clickhouse.user", "ClickHouse at " + url + " refused user '" + user + "' (" + answer
-                        + "); check clickhouse.user and clickhouse.password");
-            }
-            throw new ConfigurationException("clickhouse.url", "cannot reach ClickHouse at " + url + ": " + answer);
-        }
     }
 
     private static String version() {

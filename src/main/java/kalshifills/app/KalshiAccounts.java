@@ -7,6 +7,7 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import kalshifills.settings.ConfigurationException;
 import org.apache.camel.spi.BeanRepository;
 
 /**

@@ -1,6 +1,7 @@
 package kalshifills.kalshi;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -54,6 +55,7 @@ public final class PollCheckpoint {
     /** A batch was given up: no poll open now can prove its fills are stored. */
     public synchronized void batchReleased() {
         open.clear();
+        notifyAll();
     }
 
     /** These fills were inserted. */
@@ -62,6 +64,7 @@ public final class PollCheckpoint {
             poll.pending.removeAll(fillIds);
             completeIfDone(poll);
         }
+        notifyAll();
     }
 
     private void completeIfDone(Poll poll) {
@@ -109,6 +112,22 @@ public final class PollCheckpoint {
             synchronized (PollCheckpoint.this) {
                 fetchedAll = true;
                 completeIfDone(this);
+            }
+        }
+
+        /**
+         * Waits, at most {@code patience}, until the fills this poll saw in flight are stored (the poll is complete) or one
+         * of their batches was given up (it never will be).
+         *
+         * @return whether the poll is complete
+         */
+        public boolean awaitSettled(Duration patience) throws InterruptedException {
+            synchronized (PollCheckpoint.this) {
+                long deadline = System.nanoTime() + patience.toNanos();
+                while (open.contains(this) && System.nanoTime() < deadline) {
+                    PollCheckpoint.this.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                }
+                return !open.contains(this) && pending.isEmpty();
             }
         }
 

@@ -109,7 +109,7 @@ class FillsRoutesTest extends CamelTestSupport {
         repository.onStored(checkpoint::stored);
         repository.onReleased(checkpoint::batchReleased);
         registry.bind("fillsPoller-main", new FillsPoller("key/all/all", new FillsQuery(1000, null, null), Duration.ofHours(1), Clock.systemUTC(),
-                checkpoint, Duration.ofMinutes(5), 1000, new PipelineStatus("main", Clock.systemUTC(), new SimpleMeterRegistry())));
+                checkpoint, Duration.ofMinutes(5), 1000, Duration.ofSeconds(30), new PipelineStatus("main", Clock.systemUTC(), new SimpleMeterRegistry())));
         registry.bind("fillNormalizer", new FillNormalizer(Clock.systemUTC()));
         registry.bind("kalshiObjectMapper", KalshiJson.objectMapper());
         registry.bind("clickHouseSchema-main", new ClickHouseSchema("kalshi.mm_fills", "kalshi.mm_fills_rejected", "kalshi.mm_fills_poll_state", 1000));

@@ -114,9 +114,11 @@ class KalshiFaultsIT extends SimulatedAccountTest {
 
         List<Instant> times = kalshi.requestTimes();
         assertThat(times).as("live and historical pages and the cutoff").hasSizeGreaterThan(30);
-        for (int i = 10; i < times.size(); i++) {
-            // Any 10 requests in a row span at least a second, less what the clock and the scheduler blur.
-            assertThat(Duration.between(times.get(i - 10), times.get(i)).toMillis()).as("requests %d to %d", i - 10, i).isGreaterThanOrEqualTo(950);
+        // The throttle paces when requests leave; they arrive a little later, by a few ms to a hundred on a busy machine, the
+        // first (a new connection) latest of all. So the first is left out, and 10 requests in a row may span a little less
+        // than a second; without the throttle they span a few dozen ms.
+        for (int i = 11; i < times.size(); i++) {
+            assertThat(Duration.between(times.get(i - 10), times.get(i)).toMillis()).as("requests %d to %d", i - 10, i).isGreaterThanOrEqualTo(800);
         }
     }
 

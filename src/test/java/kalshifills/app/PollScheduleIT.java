@@ -59,4 +59,25 @@ class PollScheduleIT {
             assertThat(kalshi.mostConcurrentRequests()).as("requests of overlapping ticks would run side by side").isEqualTo(1);
         }
     }
+
+    @Test
+    void a_long_first_poll_is_followed_by_polls_that_start_at_its_checkpoint_not_by_a_second_full_read() throws Exception {
+        String table = clickHouse.newDatabase() + ".mm_fills";
+        try (SimulatedKalshiApi kalshi = new SimulatedKalshiApi(TestKeys.KEY_ID, TestKeys.publicKey(), Clock.systemUTC(), 0)) {
+            kalshi.addFills(new SimulatedFills(11).between(Instant.now().minus(Duration.ofHours(3)), Instant.now().minus(Duration.ofMinutes(1)), 2000));
+            kalshi.delayResponses(Duration.ofMillis(20));
+            Map<String, String> settings = RunningIngester.settings(kalshi, clickHouse.jdbcUrl(), table);
+            settings.put("fills.poll.cron", "0/1 * * * * ?");
+            settings.put("kalshi.fills.page-limit", "100");
+            settings.put("fills.batch.size", "300");
+            try (RunningIngester ingester = RunningIngester.startOnSchedule(settings)) {
+                Eventually.equals(true, () -> kalshi.queries().size() >= 20 + 3, Duration.ofSeconds(60));
+            }
+
+            // The first poll reads all 20 pages; the cron times it outlasted fire at once when it ends, and start at its checkpoint.
+            assertThat(kalshi.queries().subList(0, 20)).allSatisfy(query -> assertThat(query).doesNotContain("min_ts"));
+            assertThat(kalshi.queries().subList(20, kalshi.queries().size())).allSatisfy(query -> assertThat(query).contains("min_ts="));
+            assertThat(clickHouse.queryLong("SELECT count() FROM " + table)).isEqualTo(2000);
+        }
+    }
 }

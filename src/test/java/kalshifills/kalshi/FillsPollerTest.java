@@ -32,7 +32,7 @@ class FillsPollerTest {
     private static final Duration CUTOFF_MAX_AGE = Duration.ofMinutes(5);
     private final PollCheckpoint checkpoint = new PollCheckpoint(ids -> Set.of(), completeUntil -> { });
     private final FillsPoller poller = new FillsPoller("key/all/all", new FillsQuery(1000, null, null), Duration.ofHours(1), NOON, checkpoint,
-            CUTOFF_MAX_AGE, 10, new PipelineStatus("main", NOON, new SimpleMeterRegistry()));
+            CUTOFF_MAX_AGE, 10, Duration.ofSeconds(5), new PipelineStatus("main", NOON, new SimpleMeterRegistry()));
 
     private FillsTick startTick(FillsPoller fillsPoller, Long completeUntilMillis) {
         Exchange exchange = new DefaultExchange(camel);
@@ -62,7 +62,7 @@ class FillsPollerTest {
     void a_long_poll_reports_its_progress_every_ten_seconds() throws Exception {
         SettableClock moving = new SettableClock(NOON.instant());
         FillsPoller backfill = new FillsPoller("key/all/all", new FillsQuery(1000, null, null), Duration.ofHours(1), moving, checkpoint,
-                CUTOFF_MAX_AGE, 10, new PipelineStatus("main", moving, new SimpleMeterRegistry()));
+                CUTOFF_MAX_AGE, 10, Duration.ofSeconds(5), new PipelineStatus("main", moving, new SimpleMeterRegistry()));
         FillsTick tick = startTick(backfill, null);
         try (CapturedLogs logs = CapturedLogs.capture()) {
             for (int page = 1; page <= 25; page++) {
@@ -99,7 +99,7 @@ class FillsPollerTest {
     @Test
     void every_page_repeats_the_filters_and_passes_the_cursor_back() throws Exception {
         FillsPoller filtered = new FillsPoller("key/3/KX HIGH&NY", new FillsQuery(50, 3, "KX HIGH&NY"), Duration.ZERO, NOON, checkpoint,
-                CUTOFF_MAX_AGE, 10, new PipelineStatus("main", NOON, new SimpleMeterRegistry()));
+                CUTOFF_MAX_AGE, 10, Duration.ofSeconds(5), new PipelineStatus("main", NOON, new SimpleMeterRegistry()));
         FillsTick tick = startTick(filtered, Instant.parse("2026-11-24T11:50:00Z").toEpochMilli());
 
         page(filtered, tick, "{\"fills\":[{},{}],\"cursor\":\"c/1=\"}");
@@ -135,7 +135,7 @@ class FillsPollerTest {
     void a_poll_whose_window_starts_after_the_cutoff_asks_for_it_only_when_the_last_reading_is_too_old() throws Exception {
         SettableClock moving = new SettableClock(NOON.instant());
         FillsPoller polling = new FillsPoller("key/all/all", new FillsQuery(1000, null, null), Duration.ofHours(1), moving, checkpoint,
-                CUTOFF_MAX_AGE, 10, new PipelineStatus("main", moving, new SimpleMeterRegistry()));
+                CUTOFF_MAX_AGE, 10, Duration.ofSeconds(5), new PipelineStatus("main", moving, new SimpleMeterRegistry()));
         long lastComplete = NOON.instant().minusSeconds(10).toEpochMilli();
         String emptyPage = "{\"fills\":[],\"cursor\":\"\"}";
 
@@ -179,9 +179,9 @@ class FillsPollerTest {
     @Test
     void the_historical_endpoint_cannot_filter_by_subaccount_so_its_fills_are_filtered_here() throws Exception {
         FillsPoller third = new FillsPoller("key/3/all", new FillsQuery(1000, 3, null), Duration.ZERO, NOON, checkpoint,
-                CUTOFF_MAX_AGE, 10, new PipelineStatus("main", NOON, new SimpleMeterRegistry()));
+                CUTOFF_MAX_AGE, 10, Duration.ofSeconds(5), new PipelineStatus("main", NOON, new SimpleMeterRegistry()));
         FillsPoller primary = new FillsPoller("key/0/all", new FillsQuery(1000, 0, null), Duration.ZERO, NOON, checkpoint,
-                CUTOFF_MAX_AGE, 10, new PipelineStatus("main", NOON, new SimpleMeterRegistry()));
+                CUTOFF_MAX_AGE, 10, Duration.ofSeconds(5), new PipelineStatus("main", NOON, new SimpleMeterRegistry()));
         String historical = "{\"fills\":[" + fill("of-3", Instant.parse("2026-08-01T00:00:00Z"), 3) + ","
                 + fill("of-0", Instant.parse("2026-08-01T00:00:00Z"), 0) + ","
                 + "{\"fill_id\":\"of-none\",\"subaccount_number\":null}],\"cursor\":\"\"}";

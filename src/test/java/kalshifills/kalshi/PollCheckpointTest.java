@@ -1,11 +1,14 @@
 package kalshifills.kalshi;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import kalshifills.testing.CapturedLogs;
@@ -123,6 +126,42 @@ class PollCheckpointTest {
 
             assertThat(logs.events("poll_checkpoint_not_saved")).singleElement()
                     .satisfies(e -> assertThat(e).containsEntry("reason", "SQLException: Connection refused").containsEntry("complete_until", T1.toString()));
+        }
+    }
+
+    @Test
+    void a_poll_waits_until_its_fills_are_stored_or_their_batch_is_given_up() throws Exception {
+        PollCheckpoint.Poll stored = checkpoint.start(T1);
+        inFlight.add("a");
+        stored.pageDone(List.of("a"));
+        stored.fetchedAll();
+        CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(() -> settled(stored, Duration.ofSeconds(10)));
+        Thread.sleep(100);
+        assertThat(waiting).as("still waiting for its insert").isNotDone();
+        store("a");
+        assertThat(waiting.get(5, TimeUnit.SECONDS)).isTrue();
+
+        PollCheckpoint.Poll givenUp = checkpoint.start(T2);
+        inFlight.add("b");
+        givenUp.pageDone(List.of("b"));
+        givenUp.fetchedAll();
+        CompletableFuture<Boolean> released = CompletableFuture.supplyAsync(() -> settled(givenUp, Duration.ofSeconds(10)));
+        checkpoint.batchReleased();
+        assertThat(released.get(5, TimeUnit.SECONDS)).as("never complete").isFalse();
+
+        PollCheckpoint.Poll stalled = checkpoint.start(T2);
+        inFlight.add("c");
+        stalled.pageDone(List.of("c"));
+        stalled.fetchedAll();
+        assertThat(settled(stalled, Duration.ofMillis(50))).as("the inserts outlasted the patience").isFalse();
+        assertThat(saved).containsExactly(T1);
+    }
+
+    private static boolean settled(PollCheckpoint.Poll poll, Duration patience) {
+        try {
+            return poll.awaitSettled(patience);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
         }
     }
 }

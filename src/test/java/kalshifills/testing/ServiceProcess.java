@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import kalshifills.app.ConfigurationException;
+import kalshifills.settings.ConfigurationException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,6 +1,7 @@
-package kalshifills.app;
+package kalshifills.maintenance;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,56 +12,74 @@ import kalshifills.clickhouse.ClickHouseSchema;
 import kalshifills.clickhouse.SocketTimeoutDataSource;
 import kalshifills.kalshi.KalshiFillCount;
 import kalshifills.kalshi.KalshiHttpClient;
-import kalshifills.maintenance.FillsTableRepair;
-import kalshifills.maintenance.FillsTableVerification;
-import org.apache.camel.CamelContext;
-import org.apache.camel.impl.DefaultCamelContext;
+import kalshifills.settings.ConfigurationException;
+import kalshifills.settings.PropertiesFile;
+import kalshifills.settings.ServiceSettings;
+import kalshifills.settings.Settings;
 
 /**
  * {@code verify} and {@code repair}: one fills table checked or rebuilt, with the service's own settings (the same
- * application.properties, the same environment overrides, the same checks of each setting), without polling.
+ * application.properties, the same environment overrides, the same checks of each setting), without polling and without
+ * a Camel context. {@code --help} answers without reading a setting or connecting anywhere.
  *
  * <pre>
  * verify [--table db.table] [--hours N] [--allow-empty]   the specification's validation queries; exit 3 when a check fails
  * repair [--table db.table] [--dry-run]   rebuild a table left by the old ingester, keeping it as a backup; exit 3 when it refuses
  * </pre>
  */
-final class TableCommand {
+public final class MaintenanceCommand {
 
-    static final int CHECK_FAILED = 3;
+    /** The exit status when a check fails, or a repair refuses. */
+    public static final int CHECK_FAILED = 3;
+
+    private static final String USAGE = """
+            usage: java -jar kalshi-fills-ingester.jar verify [--table db.table] [--hours N] [--allow-empty]
+                   java -jar kalshi-fills-ingester.jar repair [--table db.table] [--dry-run]
+
+            verify   the specification's validation queries over the last N hours (1) of a fills table (clickhouse.fills-table):
+                     rows present, timestamps spread, no blank ids, one row per fill, as many fills as Kalshi serves (with a
+                     Kalshi key); exit 3 when a check fails. --allow-empty passes an empty window without a Kalshi key.
+            repair   rebuilds a table the old ingester (or an earlier version of this service) wrote: one row per fill, its own
+                     id and time, raw_json read as JSON or as a Python literal; checks before it swaps, keeps the old table as a
+                     backup, and refuses (exit 3, nothing changed) when fills would be lost. --dry-run writes nothing.
+
+            Settings come from application.properties in this directory, overridden by environment variables and -Dkey=value.
+            Exit status: 0 passed, 2 a setting to fix, 3 a check failed or a repair refused, 1 anything else.
+            """;
 
     private final String command;
     private final List<String> options;
 
-    TableCommand(String command, List<String> options) {
+    public MaintenanceCommand(String command, List<String> options) {
         this.command = command;
         this.options = new ArrayList<>(options);
     }
 
-    static boolean isCommand(String arg) {
+    public static boolean isCommand(String arg) {
         return "verify".equals(arg) || "repair".equals(arg);
     }
 
-    int run(PrintStream out) throws Exception {
-        try (CamelContext context = new DefaultCamelContext()) {
-            context.getPropertiesComponent().setLocation("file:application.properties");
-            Settings settings = new Settings(context.getPropertiesComponent());
-            Clock clock = Clock.systemUTC();
-            String table = option("--table").orElse(null);
-            table = table == null ? IngesterConfiguration.tableName(settings, "clickhouse.fills-table") : checkedTable(table);
-            try (SocketTimeoutDataSource dataSource = IngesterConfiguration.clickHouseDataSource(settings)) {
-                return "verify".equals(command) ? verify(settings, dataSource, table, clock, out) : repair(settings, dataSource, table, clock, out);
-            }
+    public int run(PrintStream out) throws Exception {
+        if (options.contains("--help") || options.contains("-h")) {
+            out.print(USAGE);
+            return 0;
+        }
+        Settings settings = PropertiesFile.read(Path.of("application.properties"));
+        Clock clock = Clock.systemUTC();
+        String table = option("--table").orElse(null);
+        table = table == null ? ServiceSettings.tableName(settings, "clickhouse.fills-table") : checkedTable(table);
+        try (SocketTimeoutDataSource dataSource = ServiceSettings.clickHouseDataSource(settings)) {
+            return "verify".equals(command) ? verify(settings, dataSource, table, clock, out) : repair(settings, dataSource, table, clock, out);
         }
     }
 
     private int verify(Settings settings, SocketTimeoutDataSource dataSource, String table, Clock clock, PrintStream out) throws Exception {
-        Duration window = Duration.ofHours(option("--hours").map(TableCommand::parseHours).orElse(1));
+        Duration window = Duration.ofHours(option("--hours").map(MaintenanceCommand::parseHours).orElse(1));
         KalshiFillCount kalshi = null;
         if (settings.optionalText("kalshi.api-key-id").isPresent()) {
-            IngesterConfiguration.checkKalshiBaseUrl(settings);
+            ServiceSettings.checkKalshiBaseUrl(settings);
             kalshi = new KalshiFillCount(settings.text("kalshi.base-url"),
-                    new KalshiHttpClient(IngesterConfiguration.kalshiRequestSigner(settings, clock)), IngesterConfiguration.fillsQuery(settings));
+                    new KalshiHttpClient(ServiceSettings.kalshiRequestSigner(settings, clock)), ServiceSettings.fillsQuery(settings));
         }
         boolean allowEmpty = options.remove("--allow-empty");
         refuseUnknownOptions();
@@ -72,7 +91,7 @@ final class TableCommand {
     private int repair(Settings settings, SocketTimeoutDataSource dataSource, String table, Clock clock, PrintStream out) throws Exception {
         boolean dryRun = options.remove("--dry-run");
         refuseUnknownOptions();
-        ClickHouseSchema schema = IngesterConfiguration.clickHouseSchema(settings);
+        ClickHouseSchema schema = ServiceSettings.clickHouseSchema(settings);
         double maxRejectedShare = settings.share("repair.max-rejected-share");
         FillsTableRepair.Report report = new FillsTableRepair(dataSource, table, schema, clock, Duration.ofSeconds(5),
                 settings.integer("repair.batch-size", 1, 1_000_000), maxRejectedShare).run(dryRun);
@@ -96,7 +115,7 @@ final class TableCommand {
     private void refuseUnknownOptions() {
         if (!options.isEmpty()) {
             throw new ConfigurationException(command, "does not know " + options + "; usage: verify [--table db.table] [--hours N]"
-                    + " [--allow-empty], repair [--table db.table] [--dry-run]");
+                    + " [--allow-empty], repair [--table db.table] [--dry-run]; " + command + " --help says more");
         }
     }
 

@@ -1,4 +1,4 @@
-package kalshifills.app;
+package kalshifills.settings;
 
 import java.util.Locale;
 

@@ -1,55 +1,58 @@
-package kalshifills.app;
+package kalshifills.settings;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
-import org.apache.camel.spi.PropertiesComponent;
+import java.util.function.Function;
 
 /**
- * Typed, checked access to the service's properties; every failure names the key to fix. The settings of one Kalshi
- * account ({@link #forAccount}) are {@code account.<name>.<key>} where set, else the plain {@code <key>}.
+ * Typed, checked access to the service's properties; every failure names the key to fix. The service reads them through
+ * Camel's properties component, the maintenance commands through {@link PropertiesFile}: the same file, the same
+ * environment overrides. The settings of one Kalshi account ({@link #forAccount}) are {@code account.<name>.<key>} where
+ * set, else the plain {@code <key>}.
  */
-final class Settings {
+public final class Settings {
 
-    private final PropertiesComponent properties;
+    private final Function<String, Optional<String>> properties;
     private final String prefix;
 
-    Settings(PropertiesComponent properties) {
+    /** @param properties the value of a key, after its environment and system property overrides */
+    public Settings(Function<String, Optional<String>> properties) {
         this(properties, "");
     }
 
-    private Settings(PropertiesComponent properties, String prefix) {
+    private Settings(Function<String, Optional<String>> properties, String prefix) {
         this.properties = properties;
         this.prefix = prefix;
     }
 
-    Settings forAccount(String account) {
+    public Settings forAccount(String account) {
         return new Settings(properties, "account." + account + ".");
     }
 
     /** The key a setting is read from: the account's own where it is set. */
-    String keyOf(String key) {
+    public String keyOf(String key) {
         return !prefix.isEmpty() && resolve(prefix + key).isPresent() ? prefix + key : key;
     }
 
-    String text(String key) {
+    public String text(String key) {
         return optionalText(key).orElseThrow(() -> new ConfigurationException(keyOf(key), "is not set"));
     }
 
-    Optional<String> optionalText(String key) {
+    public Optional<String> optionalText(String key) {
         return resolve(keyOf(key));
     }
 
     private Optional<String> resolve(String key) {
-        return properties.resolveProperty(key).map(String::trim).filter(value -> !value.isEmpty());
+        return properties.apply(key).map(String::trim).filter(value -> !value.isEmpty());
     }
 
-    int integer(String key, int min, int max) {
+    public int integer(String key, int min, int max) {
         return optionalInteger(key, min, max).orElseThrow(() -> new ConfigurationException(keyOf(key), "is not set"));
     }
 
-    Optional<Integer> optionalInteger(String key, int min, int max) {
+    public Optional<Integer> optionalInteger(String key, int min, int max) {
         return optionalText(key).map(value -> {
             try {
                 int number = Integer.parseInt(value);
@@ -64,7 +67,7 @@ final class Settings {
     }
 
     /** A share from 0 to 1, such as 0.001 for 0.1 %. */
-    double share(String key) {
+    public double share(String key) {
         String value = text(key);
         try {
             double share = Double.parseDouble(value);
@@ -77,11 +80,11 @@ final class Settings {
         throw new ConfigurationException(keyOf(key), "is '" + value + "'; expected a share from 0 to 1, such as 0.001 for 0.1 %");
     }
 
-    Duration seconds(String key, int min, int max) {
+    public Duration seconds(String key, int min, int max) {
         return Duration.ofSeconds(integer(key, min, max));
     }
 
-    Path file(String key) {
+    public Path file(String key) {
         return Path.of(text(key));
     }
 }
