@@ -14,7 +14,6 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import kalshifills.clickhouse.ClickHouseIdempotentRepository;
 import kalshifills.clickhouse.ClickHouseSchema;
 import kalshifills.clickhouse.FillBatchWriter;
 import kalshifills.fill.FillNormalizer;
@@ -23,7 +22,6 @@ import kalshifills.kalshi.KalshiJson;
 import kalshifills.simulator.SimulatedFill;
 import kalshifills.simulator.SimulatedFills;
 import kalshifills.simulator.SimulatedKalshiApi;
-import kalshifills.status.PipelineStatus;
 import kalshifills.testing.LocalClickHouse;
 import kalshifills.testing.RunningIngester;
 import kalshifills.testing.ServiceProcess;
@@ -127,8 +125,7 @@ final class BackfillCase {
             dataSource.setJdbcUrl(clickHouse.jdbcUrl());
             dataSource.setUsername("default");
             schema.createIfAbsent(dataSource);
-            FillBatchWriter writer = new FillBatchWriter(dataSource, schema, new ClickHouseIdempotentRepository((ids, earliest, latest) -> Set.of(), 1, 1),
-                    new PipelineStatus("plain-jdbc", Clock.systemUTC(), new SimpleMeterRegistry()), "plain-jdbc", "baseline");
+            FillBatchWriter writer = new FillBatchWriter(dataSource, schema, "plain-jdbc", "baseline");
             long insertNanos = 0;
             for (int from = 0; from < fills.size(); from += PAGE) {
                 List<NormalizedFill> batch = new ArrayList<>(PAGE);
