@@ -25,7 +25,8 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.camel.processor.aggregate.AggregateController;
-import org.apache.camel.support.service.ServiceSupport;
+import org.apache.camel.Route;
+import org.apache.camel.support.RoutePolicySupport;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * <p>It is the processor that names each request (so it starts with the route: the account's tables are created then),
  * and the HTTP client's configurer that signs them.
  */
-public final class KalshiAccount extends ServiceSupport implements Processor, HttpClientConfigurer {
+public final class KalshiAccount extends RoutePolicySupport implements Processor, HttpClientConfigurer {
 
     private static final Logger LOG = LoggerFactory.getLogger(KalshiAccount.class);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
@@ -64,6 +65,7 @@ public final class KalshiAccount extends ServiceSupport implements Processor, Ht
     private final PipelineHealthCheck healthCheck;
     private final AccountStore store;
     private FillsTick tick;
+    private volatile boolean tablesCreated;
 
     /**
      * @param batches the route's aggregator of new fills, completed at the end of each poll
@@ -101,21 +103,39 @@ public final class KalshiAccount extends ServiceSupport implements Processor, Ht
         return status;
     }
 
-    /** The route starts: the account's tables are created where absent, and its health check joins the others. */
+    /**
+     * The route starts (as the account's route policy): the account's tables are created where absent, and its health check
+     * joins the others. A ClickHouse that does not answer fails the start, which Camel's supervising route controller
+     * tries again with back-off.
+     */
     @Override
-    protected void doStart() throws SQLException {
-        store.create();
+    public void onStart(Route route) {
         services.healthChecks().register(healthCheck);
+        try {
+            createTables();
+        } catch (SQLException e) {
+            String reason = "cannot create the tables of account '" + name + "' in ClickHouse: " + FailureReason.of(e);
+            status.pollFailed(reason);
+            throw new IllegalStateException(reason, e);
+        }
+    }
+
+    /** Once: the quartz trigger may fire before the route policy's start has run, so the first poll makes sure too. */
+    private void createTables() throws SQLException {
+        if (!tablesCreated) {
+            store.create();
+            tablesCreated = true;
+        }
     }
 
     @Override
-    protected void doStop() {
+    public void onStop(Route route) {
         services.healthChecks().unregister(healthCheck);
     }
 
     /** The account is gone from the routes: its health check and meters go with it. */
     public void close() {
-        stop();
+        services.healthChecks().unregister(healthCheck);
         status.close();
     }
 
@@ -126,6 +146,7 @@ public final class KalshiAccount extends ServiceSupport implements Processor, Ht
     }
 
     public void startTick() throws SQLException {
+        createTables();
         Instant now = services.clock().instant();
         Long minTs = state.startPoll().map(completeUntil -> completeUntil.minus(overlap).getEpochSecond()).orElse(null);
         tick = new FillsTick(now, minTs, new Progress("fills_poll", 0, PROGRESS_EVERY, services.clock()));

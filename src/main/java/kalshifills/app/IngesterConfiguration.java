@@ -43,7 +43,7 @@ public final class IngesterConfiguration implements CamelConfiguration {
         Clock clock = Clock.systemUTC();
         ServiceSettings.checkKalshiBaseUrl(settings);
         Duration maxPollAge = maxPollAge(settings);
-        SocketTimeoutDataSource dataSource = ServiceSettings.clickHouseDataSource(settings);
+        SocketTimeoutDataSource dataSource = ServiceSettings.clickHouseDataSource(settings, false);
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() throws Exception {
