@@ -104,28 +104,36 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
     }
 
     /**
-     * The route starts (as the account's route policy): the account's tables are created where absent, and its health check
-     * joins the others. A ClickHouse that does not answer fails the start, which Camel's supervising route controller
-     * tries again with back-off.
+     * The route starts (as the account's route policy): its health check joins the others, and the account's tables are
+     * created where absent. A ClickHouse that does not answer then does not stop the service: health is DOWN saying why,
+     * and every poll tries again first, until it answers.
      */
     @Override
     public void onStart(Route route) {
         services.healthChecks().register(healthCheck);
         try {
             createTables();
-        } catch (SQLException e) {
-            String reason = "cannot create the tables of account '" + name + "' in ClickHouse: " + FailureReason.of(e);
-            status.pollFailed(reason);
-            throw new IllegalStateException(reason, e);
+        } catch (IllegalStateException e) {
+            status.pollFailed(e.getMessage());
+            LOG.atWarn().setMessage("fills_tables_not_created")
+                    .addKeyValue("account", name)
+                    .addKeyValue("reason", e.getMessage())
+                    .addKeyValue("outcome", "each poll tries again first; health is DOWN meanwhile")
+                    .log();
         }
     }
 
-    /** Once: the quartz trigger may fire before the route policy's start has run, so the first poll makes sure too. */
-    private void createTables() throws SQLException {
-        if (!tablesCreated) {
-            store.create();
-            tablesCreated = true;
+    /** Once: at the route's start, else before the first poll that finds ClickHouse answering. */
+    private void createTables() {
+        if (tablesCreated) {
+            return;
         }
+        try {
+            store.create();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create the tables of account '" + name + "' in ClickHouse: " + FailureReason.of(e), e);
+        }
+        tablesCreated = true;
     }
 
     @Override
