@@ -36,7 +36,7 @@ public final class Application {
             } else if (demo) {
                 refuseAccountEnvironment();
                 try (DemoAccount account = DemoAccount.start()) {
-                    account.overrideSettings(main);
+                    account.joinTo(main);
                     exitCode = main.run(camelArgs.toArray(String[]::new));
                 }
             } else {

@@ -13,13 +13,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import kalshifills.simulator.SimulatedFill;
 import kalshifills.simulator.SimulatedFills;
 import kalshifills.simulator.SimulatedKalshiApi;
+import org.apache.camel.builder.endpoint.EndpointRouteBuilder;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,11 +36,12 @@ final class DemoAccount implements AutoCloseable {
 
     private final SimulatedKalshiApi api;
     private final Path privateKeyFile;
-    private final ScheduledExecutorService trading = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "demo-trading"));
+    private final SimulatedFills fills;
 
-    private DemoAccount(SimulatedKalshiApi api, Path privateKeyFile) {
+    private DemoAccount(SimulatedKalshiApi api, Path privateKeyFile, SimulatedFills fills) {
         this.api = api;
         this.privateKeyFile = privateKeyFile;
+        this.fills = fills;
     }
 
     static DemoAccount start() throws IOException, NoSuchAlgorithmException {
@@ -55,8 +54,8 @@ final class DemoAccount implements AutoCloseable {
                 + "\n-----END PRIVATE KEY-----\n", StandardCharsets.US_ASCII);
 
         SimulatedKalshiApi api = new SimulatedKalshiApi(KEY_ID, keys.getPublic(), Clock.systemUTC(), 0);
-        DemoAccount account = new DemoAccount(api, keyFile);
         SimulatedFills fills = new SimulatedFills(System.nanoTime());
+        DemoAccount account = new DemoAccount(api, keyFile, fills);
         Instant now = Instant.now();
         api.addFills(fills.between(now.minus(Duration.ofMinutes(50)), now.minus(Duration.ofMinutes(1)), 55));
         api.addFills(fills.inEveryShape(now.minus(Duration.ofMinutes(55)), now.minus(Duration.ofMinutes(2)), 15));
@@ -64,8 +63,6 @@ final class DemoAccount implements AutoCloseable {
         api.keepLiveFor(LIVE_FOR);
         api.addFills(List.of(new SimulatedFill("{\"fill_id\":\"demo-fill-without-time\",\"ticker\":\"DEMO\",\"side\":\"yes\","
                 + "\"count_fp\":\"1.00\",\"yes_price_dollars\":\"0.5000\"}", now.getEpochSecond(), "DEMO", 0)));
-        account.trading.scheduleAtFixedRate(() -> api.addFills(List.of(fills.current(Instant.now()))),
-                NEW_FILL_EVERY.toSeconds(), NEW_FILL_EVERY.toSeconds(), TimeUnit.SECONDS);
         LOG.atInfo().setMessage("demo_account_started")
                 .addKeyValue("base_url", api.baseUrl())
                 .addKeyValue("fills", api.fillCount())
@@ -78,16 +75,26 @@ final class DemoAccount implements AutoCloseable {
     /** The settings the demo account replaces; environment variables would outrank the replacement, so they must be unset. */
     static final List<String> ACCOUNT_SETTINGS = List.of("kalshi.base-url", "kalshi.api-key-id", "kalshi.private-key-file");
 
-    /** Points the service at the simulated account, whatever application.properties says. */
-    void overrideSettings(Main main) {
+    /** Points the service at the simulated account, whatever application.properties says, and trades on it. */
+    void joinTo(Main main) {
         main.addOverrideProperty("kalshi.base-url", api.baseUrl());
         main.addOverrideProperty("kalshi.api-key-id", KEY_ID);
         main.addOverrideProperty("kalshi.private-key-file", privateKeyFile.toString());
+        main.configure().addRoutesBuilder(new DemoTrading());
+    }
+
+    /** The demo's market maker trading: a fill at the simulated exchange every few seconds. Demo only, so kept out of routes/. */
+    private final class DemoTrading extends EndpointRouteBuilder {
+        @Override
+        public void configure() {
+            from(quartz("kalshi-demo/trading").cron("0/" + NEW_FILL_EVERY.toSeconds() + " * * * * ?"))
+                    .routeId("demo-trading")
+                    .process(exchange -> api.addFills(List.of(fills.current(Instant.now()))));
+        }
     }
 
     @Override
     public void close() throws IOException {
-        trading.shutdownNow();
         api.close();
         Files.deleteIfExists(privateKeyFile);
     }

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 
 import kalshifills.status.FailureReason;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
 import org.apache.camel.RouteConfigurationsBuilder;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
@@ -142,10 +143,18 @@ final class RouteFileReloader extends RouteWatcherReloadStrategy {
         }
     }
 
-    /** Stops and removes every route, as a shutdown stops them, then loads and starts the given files' routes. */
+    /**
+     * Stops and removes every route of the route files, as a shutdown stops them, then loads and starts the given files'
+     * routes. Routes built in Java (the demo's) are not the files' and stay.
+     */
     private void replaceRoutes(Map<String, String> files) throws Exception {
         CamelContext context = getCamelContext();
-        context.getRouteController().removeAllRoutes();
+        for (Route route : List.copyOf(context.getRoutes())) {
+            if (String.valueOf(route.getSourceLocation()).contains(".yaml")) {
+                context.getRouteController().stopRoute(route.getRouteId());
+                context.removeRoute(route.getRouteId());
+            }
+        }
         context.removeRouteTemplates("*");
         List<Resource> resources = new ArrayList<>();
         files.forEach((location, content) -> resources.add(ResourceHelper.fromString(location, content)));

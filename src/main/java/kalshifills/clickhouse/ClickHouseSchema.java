@@ -169,10 +169,9 @@ public final class ClickHouseSchema {
         }
     }
 
-    /** The saved checkpoint of the poll named by the {@code pollKey} header, in epoch milliseconds; no row when there is none. */
-    public String completeUntilSql() {
-        return "SELECT toUnixTimestamp64Milli(complete_until) FROM " + pollStateTable
-                + " WHERE poll_key = :?pollKey ORDER BY updated_at DESC LIMIT 1";
+    /** The saved checkpoint of the poll whose key is bound, in epoch milliseconds; no row when there is none. */
+    String completeUntilSql() {
+        return "SELECT toUnixTimestamp64Milli(complete_until) FROM " + pollStateTable + " WHERE poll_key = ? ORDER BY updated_at DESC LIMIT 1";
     }
 
     String saveCompleteUntilSql() {

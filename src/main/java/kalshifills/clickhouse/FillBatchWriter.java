@@ -10,8 +10,6 @@ import java.util.List;
 import javax.sql.DataSource;
 
 import kalshifills.fill.NormalizedFill;
-import kalshifills.status.FailureReason;
-import kalshifills.status.PipelineStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,17 +23,12 @@ public final class FillBatchWriter {
 
     private final DataSource dataSource;
     private final ClickHouseSchema schema;
-    private final ClickHouseIdempotentRepository storedFillIds;
-    private final PipelineStatus status;
     private final String instanceId;
     private final String version;
 
-    public FillBatchWriter(DataSource dataSource, ClickHouseSchema schema, ClickHouseIdempotentRepository storedFillIds, PipelineStatus status,
-            String instanceId, String version) {
+    public FillBatchWriter(DataSource dataSource, ClickHouseSchema schema, String instanceId, String version) {
         this.dataSource = dataSource;
         this.schema = schema;
-        this.storedFillIds = storedFillIds;
-        this.status = status;
         this.instanceId = instanceId;
         this.version = version;
     }
@@ -54,13 +47,8 @@ public final class FillBatchWriter {
                 insert.addBatch();
             }
             insert.executeBatch();
-        } catch (SQLException | RuntimeException e) {
-            status.insertFailed(FailureReason.of(e));
-            throw e;
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-        status.insertSucceeded(batch.size(), elapsed);
-        storedFillIds.markStored(ids);
         LOG.atInfo().setMessage("fills_ingested")
                 .addKeyValue("count", batch.size())
                 .addKeyValue("table", schema.fillsTable())

@@ -4,11 +4,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** A thread-safe set of the most recently used keys, bounded so a long-running process cannot grow without limit. */
-final class RecentKeys {
+public final class RecentKeys {
 
     private final Map<String, Boolean> keys;
 
-    RecentKeys(int capacity) {
+    public RecentKeys(int capacity) {
         this.keys = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -17,19 +17,19 @@ final class RecentKeys {
         };
     }
 
-    synchronized void add(String key) {
+    public synchronized void add(String key) {
         keys.put(key, Boolean.TRUE);
     }
 
-    synchronized boolean contains(String key) {
+    public synchronized boolean contains(String key) {
         return keys.get(key) != null;
     }
 
-    synchronized int size() {
+    public synchronized int size() {
         return keys.size();
     }
 
-    synchronized void clear() {
+    public synchronized void clear() {
         keys.clear();
     }
 }

@@ -1,8 +1,15 @@
 package kalshifills.kalshi;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import kalshifills.fill.NormalizedFill;
+import kalshifills.fill.NormalizedPage;
 import kalshifills.status.Progress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What one poll has done so far: where its window starts, which endpoint and page it is on, and the counts its log
@@ -15,8 +22,10 @@ import kalshifills.status.Progress;
  */
 public final class FillsTick {
 
+    private static final Logger LOG = LoggerFactory.getLogger(FillsTick.class);
+
     /** The requests of one poll, in order. */
-    enum Part {
+    public enum Part {
         LIVE("/portfolio/fills"),
         CUTOFF("/historical/cutoff"),
         HISTORICAL("/historical/fills"),
@@ -32,7 +41,6 @@ public final class FillsTick {
 
     private final Instant startedAt;
     private final Long minTs;
-    private final PollCheckpoint.Poll poll;
     private final Progress progress;
     private Part part = Part.LIVE;
     private CursorTrail cursors = new CursorTrail();
@@ -44,55 +52,74 @@ public final class FillsTick {
     private int accepted;
     private int rejected;
     private int newFills;
-    private int newFillsOfEarlierPages;
     private Instant firstFillTs;
 
-    /** @param progress reports a long poll (a first run's backfill) while it goes */
-    FillsTick(Instant startedAt, Long minTs, PollCheckpoint.Poll poll, Progress progress) {
+    /**
+     * @param minTs    where the poll's window starts, epoch seconds; null for everything Kalshi has
+     * @param progress reports a long poll (a first run's backfill) while it goes
+     */
+    public FillsTick(Instant startedAt, Long minTs, Progress progress) {
         this.startedAt = startedAt;
         this.minTs = minTs;
-        this.poll = poll;
         this.progress = progress;
     }
 
-    boolean hasNextRequest() {
+    public boolean hasNextRequest() {
         return part != Part.DONE;
     }
 
-    Part part() {
+    public Part part() {
         return part;
     }
 
-    /** @throws KalshiResponseException when Kalshi hands back a cursor it already gave in this part, which would loop forever */
-    void pageRead(String nextCursor, int fills) {
-        cursors.follow(nextCursor);
-        cursor = nextCursor;
-        progress.advance(fills);
-        pages++;
-        historicalPages += part == Part.HISTORICAL ? 1 : 0;
-        fetched += fills;
+    /** The next request's path below the API's base URL. */
+    public String path() {
+        return part.path;
+    }
+
+    /** The next request's query string: the filters again on every page, since the cursor keeps none; none for the cutoff. */
+    public String query(FillsQuery filters) {
+        return switch (part) {
+            case LIVE -> filters.pageQuery(minTs, cursor);
+            case HISTORICAL -> filters.historicalPageQuery(historicalMaxTs(), cursor);
+            default -> null;
+        };
     }
 
     /**
-     * @param oldestAcceptedTs the oldest time among the page's accepted fills, null when it has none
-     * @param cutoffs          the account's cutoff, asked whether the live part is followed by a reading of it
-     * @return how many of the page's fills were new
+     * @return the page's fills, each as Kalshi sent it
+     * @throws KalshiResponseException when the answer is no page of fills, or hands back a cursor it already gave in this
+     *                                 part, which would loop forever
      */
-    int pageDone(int acceptedFills, int rejectedFills, Instant firstAcceptedTs, Instant oldestAcceptedTs, HistoricalCutoff cutoffs) {
-        accepted += acceptedFills;
-        rejected += rejectedFills;
-        if (firstFillTs == null) {
-            firstFillTs = firstAcceptedTs;
+    public List<JsonNode> pageRead(JsonNode answer) {
+        FillsPage page = FillsPage.of(answer);
+        cursors.follow(page.cursor());
+        cursor = page.cursor();
+        progress.advance(page.fills().size());
+        pages++;
+        historicalPages += part == Part.HISTORICAL ? 1 : 0;
+        fetched += page.fills().size();
+        return page.fills();
+    }
+
+    /**
+     * The page was normalized and looked up: where the poll goes next.
+     *
+     * @param cutoffs the account's cutoff, asked whether the live part is followed by a reading of it
+     */
+    public void pageChecked(NormalizedPage page, HistoricalCutoff cutoffs) {
+        accepted += page.accepted().size();
+        rejected += page.rejected().size();
+        Instant oldest = null;
+        for (NormalizedFill fill : page) {
+            firstFillTs = firstFillTs == null ? fill.ts() : firstFillTs;
+            oldest = oldest == null || fill.ts().isBefore(oldest) ? fill.ts() : oldest;
         }
-        // No cursor: the answer was the cutoff's, not a page of fills.
-        if (part == Part.LIVE && cursor != null && cursor.isEmpty()) {
+        if (part == Part.LIVE && cursor.isEmpty()) {
             next(cutoffs.mustAsk(minTs) ? Part.CUTOFF : Part.DONE);
-        } else if (part == Part.HISTORICAL && cursor != null && (cursor.isEmpty() || olderThanWindow(oldestAcceptedTs))) {
+        } else if (part == Part.HISTORICAL && (cursor.isEmpty() || olderThanWindow(oldest))) {
             next(Part.DONE);
         }
-        int newInPage = newFills - newFillsOfEarlierPages;
-        newFillsOfEarlierPages = newFills;
-        return newInPage;
     }
 
     /** Newest first: once a page reaches back before the window's start, the pages after it hold nothing the poll asked for. */
@@ -101,7 +128,7 @@ public final class FillsTick {
     }
 
     /** The cutoff was read: the historical part follows where the window reaches back before it. */
-    void cutoffRead(Instant newCutoff, boolean historicalNeeded) {
+    public void cutoffRead(Instant newCutoff, boolean historicalNeeded) {
         cutoff = newCutoff;
         next(historicalNeeded ? Part.HISTORICAL : Part.DONE);
     }
@@ -112,23 +139,42 @@ public final class FillsTick {
         cursors = new CursorTrail();
     }
 
-    void newFill() {
+    public void newFill() {
         newFills++;
     }
 
-    PollCheckpoint.Poll poll() {
-        return poll;
+    /** The poll's events: what it fetched, and how much of it was new. */
+    public void logEnd(String account, boolean complete, Instant now) {
+        LOG.atInfo().setMessage("fill_pipeline_stats")
+                .addKeyValue("account", account)
+                .addKeyValue("first_fill_ts_iso", firstFillTs == null ? null : firstFillTs.toString())
+                .addKeyValue("now_iso", now.toString())
+                .addKeyValue("ts_age_sec", firstFillTs == null ? null : Duration.between(firstFillTs, now).toSeconds())
+                .addKeyValue("min_ts", minTs)
+                .addKeyValue("pages", pages)
+                .addKeyValue("historical_pages", historicalPages)
+                .addKeyValue("fetched", fetched)
+                .addKeyValue("rejected", rejected)
+                .addKeyValue("complete", complete)
+                .addKeyValue("elapsed_ms", Duration.between(startedAt, now).toMillis())
+                .log();
+        LOG.atInfo().setMessage("fills_deduped")
+                .addKeyValue("account", account)
+                .addKeyValue("total_rows", accepted)
+                .addKeyValue("new_rows", newFills)
+                .addKeyValue("duplicates_filtered", accepted - newFills)
+                .log();
     }
 
-    Instant startedAt() {
+    public Instant startedAt() {
         return startedAt;
     }
 
-    Long minTs() {
+    public Long minTs() {
         return minTs;
     }
 
-    String cursor() {
+    public String cursor() {
         return cursor;
     }
 
@@ -137,35 +183,35 @@ public final class FillsTick {
      * exclusive nor a cutoff with a fraction of a second leaves out a fill just before it; the historical side holds
      * nothing newer than the cutoff anyway.
      */
-    long historicalMaxTs() {
+    public long historicalMaxTs() {
         return cutoff.getEpochSecond() + 1;
     }
 
-    int pages() {
+    public int pages() {
         return pages;
     }
 
-    int historicalPages() {
+    public int historicalPages() {
         return historicalPages;
     }
 
-    int fetched() {
+    public int fetched() {
         return fetched;
     }
 
-    int accepted() {
+    public int accepted() {
         return accepted;
     }
 
-    int rejected() {
+    public int rejected() {
         return rejected;
     }
 
-    int newFills() {
+    public int newFills() {
         return newFills;
     }
 
-    Instant firstFillTs() {
+    public Instant firstFillTs() {
         return firstFillTs;
     }
 }

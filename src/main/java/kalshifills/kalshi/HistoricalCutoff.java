@@ -14,14 +14,14 @@ import com.fasterxml.jackson.databind.JsonNode;
  * three months live), so it is read again after a poll's live part whenever that poll may need the historical endpoint,
  * and otherwise at most every {@code maxAge}.
  */
-final class HistoricalCutoff {
+public final class HistoricalCutoff {
 
     private final Duration maxAge;
     private final Clock clock;
     private Instant cutoff;
     private Instant readAt;
 
-    HistoricalCutoff(Duration maxAge, Clock clock) {
+    public HistoricalCutoff(Duration maxAge, Clock clock) {
         this.maxAge = maxAge;
         this.clock = clock;
     }
@@ -34,7 +34,7 @@ final class HistoricalCutoff {
      *
      * @param windowStart epoch seconds, or null for everything Kalshi has
      */
-    synchronized boolean mustAsk(Long windowStart) {
+    public synchronized boolean mustAsk(Long windowStart) {
         return cutoff == null || readAt.plus(maxAge).isBefore(clock.instant()) || historicalNeeded(windowStart);
     }
 
@@ -43,7 +43,7 @@ final class HistoricalCutoff {
      *
      * @throws KalshiResponseException when the answer has no RFC 3339 {@code trades_created_ts}
      */
-    static Instant in(JsonNode answer) {
+    public static Instant in(JsonNode answer) {
         JsonNode value = answer == null ? null : answer.get("trades_created_ts");
         if (value != null && value.isTextual()) {
             try {
@@ -56,13 +56,13 @@ final class HistoricalCutoff {
                 + FillsPage.abbreviated(answer));
     }
 
-    synchronized void read(Instant newCutoff) {
+    public synchronized void read(Instant newCutoff) {
         cutoff = newCutoff;
         readAt = clock.instant();
     }
 
     /** Whether part of a window starting at {@code windowStart} (epoch seconds, null for all) lies before the cutoff. */
-    synchronized boolean historicalNeeded(Long windowStart) {
+    public synchronized boolean historicalNeeded(Long windowStart) {
         return windowStart == null || windowStart < cutoff.getEpochSecond();
     }
 

@@ -24,8 +24,6 @@ import javax.sql.DataSource;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import kalshifills.clickhouse.ClickHouseIdempotentRepository;
 import kalshifills.clickhouse.ClickHouseSchema;
 import kalshifills.clickhouse.FillBatchWriter;
 import kalshifills.clickhouse.RejectedFillWriter;
@@ -34,7 +32,6 @@ import kalshifills.fill.FillRejectedException;
 import kalshifills.fill.NormalizedFill;
 import kalshifills.fill.RejectedFill;
 import kalshifills.kalshi.KalshiJson;
-import kalshifills.status.PipelineStatus;
 import kalshifills.status.Progress;
 
 /**
@@ -185,9 +182,7 @@ public final class FillsTableRepair {
         if (!dryRun) {
             execute("DROP TABLE IF EXISTS " + rebuilt);
             target.createIfAbsent(dataSource);
-            PipelineStatus status = new PipelineStatus("repair", clock, new SimpleMeterRegistry());
-            writer = new FillBatchWriter(dataSource, target, new ClickHouseIdempotentRepository((ids, earliest, latest) -> Set.of(), batchSize,
-                    batchSize), status, "repair", "repair");
+            writer = new FillBatchWriter(dataSource, target, "repair", "repair");
         }
         Progress progress = new Progress(dryRun ? "repair_dry_run" : "repair", rows, progressEvery, clock);
         Scan scan = new Scan();

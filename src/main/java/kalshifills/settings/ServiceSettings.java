@@ -17,12 +17,16 @@ import kalshifills.kalshi.FillsQuery;
 import kalshifills.kalshi.KalshiKeyFile;
 import kalshifills.kalshi.KalshiRequestSigner;
 import kalshifills.status.FailureReason;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The objects the service's settings describe, each checked as it is made: a setting that cannot work is named with its
  * fix ({@link ConfigurationException}). Shared by the service, each account, and the maintenance commands.
  */
 public final class ServiceSettings {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceSettings.class);
 
     private ServiceSettings() {
     }
@@ -73,7 +77,12 @@ public final class ServiceSettings {
         return name;
     }
 
-    public static SocketTimeoutDataSource clickHouseDataSource(Settings settings) {
+    /**
+     * The pool of ClickHouse connections, checked by asking the server something: a URL, database or user it refuses is a
+     * setting to fix; a server that does not answer is one only when {@code mustAnswer} (the maintenance commands), while
+     * the service starts anyway and its routes are started once the server answers.
+     */
+    public static SocketTimeoutDataSource clickHouseDataSource(Settings settings, boolean mustAnswer) {
         String url = settings.text("clickhouse.url");
         if (!url.startsWith("jdbc:clickhouse:") && !url.startsWith("jdbc:ch:")) {
             throw new ConfigurationException("clickhouse.url", "is '" + url + "'; expected a JDBC URL such as jdbc:clickhouse://127.0.0.1:8123");
@@ -98,12 +107,12 @@ public final class ServiceSettings {
             throw new ConfigurationException("clickhouse.url", "cannot connect to " + url + " as " + config.getUsername() + ": "
                     + FailureReason.of(e));
         }
-        checkReachable(dataSource, url, config.getUsername());
+        checkReachable(dataSource, url, config.getUsername(), mustAnswer);
         return dataSource;
     }
 
     /** The driver opens connections without asking the server anything: ask it something, and name the setting to fix. */
-    private static void checkReachable(DataSource dataSource, String url, String user) {
+    private static void checkReachable(DataSource dataSource, String url, String user, boolean mustAnswer) {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             statement.execute("SELECT 1");
         } catch (SQLException e) {
@@ -116,7 +125,14 @@ public final class ServiceSettings {
                 throw new ConfigurationException("clickhouse.user", "ClickHouse at " + url + " refused user '" + user + "' (" + answer
                         + "); check clickhouse.user and clickhouse.password");
             }
-            throw new ConfigurationException("clickhouse.url", "cannot reach ClickHouse at " + url + ": " + answer);
+            if (mustAnswer) {
+                throw new ConfigurationException("clickhouse.url", "cannot reach ClickHouse at " + url + ": " + answer);
+            }
+            LOG.atWarn().setMessage("clickhouse_unreachable")
+                    .addKeyValue("url", url)
+                    .addKeyValue("reason", answer)
+                    .addKeyValue("outcome", "the accounts' routes start once it answers (camel.routecontroller.*); health is DOWN meanwhile")
+                    .log();
         }
     }
 }

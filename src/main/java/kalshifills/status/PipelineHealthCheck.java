@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
@@ -18,22 +17,14 @@ public final class PipelineHealthCheck extends AbstractHealthCheck {
 
     private final PipelineStatus status;
     private final Duration maxPollAge;
-    private final BooleanSupplier polled;
-
-    /** @param polled whether the account's poll route runs; an account taken out of the routes is not unhealthy */
-    public PipelineHealthCheck(PipelineStatus status, Duration maxPollAge, BooleanSupplier polled) {
+    public PipelineHealthCheck(PipelineStatus status, Duration maxPollAge) {
         super("kalshi-fills", "fills-" + status.account());
         this.status = status;
         this.maxPollAge = maxPollAge;
-        this.polled = polled;
     }
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        if (!polled.getAsBoolean()) {
-            builder.detail("polled", "false").up();
-            return;
-        }
         PipelineStatus.Outcome polls = status.polls();
         PipelineStatus.Outcome inserts = status.inserts();
         List<String> problems = new ArrayList<>();

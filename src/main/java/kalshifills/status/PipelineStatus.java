@@ -3,6 +3,7 @@ package kalshifills.status;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -67,11 +68,18 @@ public final class PipelineStatus {
         fetched.increment(count);
     }
 
-    /** A page went through the idempotent consumer: of its usable fills, {@code newCount} were new. */
-    public void pageChecked(int accepted, int newCount, int rejectedCount) {
-        newFills.increment(newCount);
-        deduplicated.increment(accepted - newCount);
-        rejected.increment(rejectedCount);
+    /** A usable fill went through the idempotent consumer: new, or dropped as already stored or in flight. */
+    public void checked(boolean isNew) {
+        (isNew ? newFills : deduplicated).increment();
+    }
+
+    public void rejected(int count) {
+        rejected.increment(count);
+    }
+
+    /** The account is gone: its meters go with it. */
+    public void close() {
+        List.copyOf(meters.getMeters()).stream().filter(meter -> account.equals(meter.getId().getTag("account"))).forEach(meters::remove);
     }
 
     /** A request to Kalshi failed; {@code status} is the HTTP status, or what went wrong when there was none. */

@@ -2,37 +2,30 @@ package kalshifills.app;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import kalshifills.clickhouse.ClickHouseIdempotentRepository;
-import kalshifills.clickhouse.ClickHouseSchema;
+import kalshifills.account.AccountServices;
+import kalshifills.account.FillIdKey;
 import kalshifills.fill.FillNormalizer;
 import kalshifills.fill.NormalizedFill;
-import kalshifills.fill.NormalizedPage;
-import kalshifills.kalshi.FillsPoller;
-import kalshifills.kalshi.FillsQuery;
 import kalshifills.kalshi.KalshiJson;
-import kalshifills.kalshi.PollCheckpoint;
-import kalshifills.status.PipelineStatus;
+import kalshifills.settings.Settings;
 import kalshifills.testing.CapturedLogs;
-import kalshifills.testing.Eventually;
+import kalshifills.testing.MemoryAccountStore;
+import kalshifills.testing.TestKeys;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.spi.Resource;
@@ -47,9 +40,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The YAML routes as operators run them, with their edges mocked: the poll state query answers "no checkpoint", the
- * Kalshi call answers from {@code mock:kalshi}, the rejects go to a mock, the batch insert to a mock that marks its fills
- * stored as the real writer does, and the stored-fill lookup is an in-memory set. No ClickHouse, no network.
+ * The YAML routes as operators run them, with their edges mocked: Kalshi answers from {@code mock:kalshi}, and the
+ * account's store (fills, rejects, checkpoint) is in memory. No ClickHouse, no network.
  */
 class FillsRoutesTest extends CamelTestSupport {
 
@@ -59,7 +51,6 @@ class FillsRoutesTest extends CamelTestSupport {
     private static final String PAGE_2 = """
             {"fills": [%s, %s, {"fill_id": "f-no-time", "ticker": "T", "side": "yes", "count_fp": "1", "yes_price_dollars": "0.5"}],
              "cursor": ""}""".formatted(fill("f-4", 1795521603), fill("f-1", 1795521600));
-
     private static final String CUTOFF = """
             {"market_settled_ts": "2026-08-24T00:00:00Z", "trades_created_ts": "2026-08-24T00:00:00Z",
              "orders_updated_ts": "2026-08-24T00:00:00Z", "market_positions_last_updated_ts": "2026-08-24T00:00:00Z"}""";
@@ -67,15 +58,7 @@ class FillsRoutesTest extends CamelTestSupport {
     private static final String HISTORICAL_PAGE = """
             {"fills": [%s], "cursor": ""}""".formatted(fill("f-0", 1780000000));
 
-    private final Set<String> storedInClickHouse = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean clickHouseDown = new AtomicBoolean();
-    private final List<Instant> savedCheckpoints = new CopyOnWriteArrayList<>();
-    private final ClickHouseIdempotentRepository repository = new ClickHouseIdempotentRepository((ids, earliest, latest) -> {
-        if (clickHouseDown.get()) {
-            throw new SQLException("ClickHouse is down");
-        }
-        return Set.copyOf(ids.stream().filter(storedInClickHouse::contains).toList());
-    }, 1000, 10_000);
+    private final MemoryAccountStore store = new MemoryAccountStore();
 
     private static String fill(String id, long ts) {
         return """
@@ -96,6 +79,8 @@ class FillsRoutesTest extends CamelTestSupport {
         overrides.put("fills.batch.timeout-ms", "100");
         overrides.put("fills.insert.retries", "1");
         overrides.put("fills.insert.first-retry-delay-ms", "10");
+        overrides.put("kalshi.api-key-id", TestKeys.KEY_ID);
+        overrides.put("kalshi.private-key-file", TestKeys.PKCS1_PRIVATE_KEY.toString());
         context.getPropertiesComponent().setOverrideProperties(overrides);
         // The insert pool application.properties declares (camel.threadpool.config[...]), which Camel Main would read.
         context.getExecutorServiceManager().registerThreadPoolProfile(new ThreadPoolProfileBuilder("fillBatchInserts")
@@ -105,21 +90,16 @@ class FillsRoutesTest extends CamelTestSupport {
 
     @Override
     protected void bindToRegistry(Registry registry) {
-        PollCheckpoint checkpoint = new PollCheckpoint(repository::inFlightAmong, savedCheckpoints::add);
-        repository.onStored(checkpoint::stored);
-        repository.onReleased(checkpoint::batchReleased);
-        registry.bind("fillsPoller-main", new FillsPoller("key/all/all", new FillsQuery(1000, null, null), Duration.ofHours(1), Clock.systemUTC(),
-                checkpoint, Duration.ofMinutes(5), 1000, Duration.ofSeconds(30), new PipelineStatus("main", Clock.systemUTC(), new SimpleMeterRegistry())));
-        registry.bind("fillNormalizer", new FillNormalizer(Clock.systemUTC()));
+        Clock clock = Clock.systemUTC();
+        registry.bind("accountServices", new AccountServices(new Settings(context.getPropertiesComponent()::resolveProperty),
+                (settings, pollKey) -> store, clock, new SimpleMeterRegistry(), HealthCheckRegistry.get(context), new FillNormalizer(clock),
+                Duration.ofMinutes(1)));
+        registry.bind("fillId", new FillIdKey());
         registry.bind("kalshiObjectMapper", KalshiJson.objectMapper());
-        registry.bind("clickHouseSchema-main", new ClickHouseSchema("kalshi.mm_fills", "kalshi.mm_fills_rejected", "kalshi.mm_fills_poll_state", 1000));
-        registry.bind("storedFillIds-main", repository);
-        registry.bind("logRateLimitRetry", new RetryLog("kalshi_rate_limited", (account, cause) -> { }));
-        registry.bind("logInsertRetry", new RetryLog("fills_insert_retry", (account, cause) -> { }));
     }
 
     @BeforeEach
-    void loadTheYamlRoutesWithTheirEdgesMocked() throws Exception {
+    void loadTheYamlRoutesWithKalshiMocked() throws Exception {
         try (Stream<Path> files = Files.list(Path.of("routes"))) {
             // All at once, as the service loads them: the account template before the accounts that use it.
             PluginHelper.getRoutesLoader(context).loadRoutes(files.filter(f -> f.toString().endsWith(".yaml")).sorted()
@@ -127,14 +107,9 @@ class FillsRoutesTest extends CamelTestSupport {
         }
         AdviceWith.adviceWith(context, "fills-poll-main", route -> {
             route.replaceFromWith("direct:tick");
-            route.weaveById("read-poll-state").replace().setBody().simple("${null}");
             route.weaveById("fetch-page").replace().to("mock:kalshi");
-            route.weaveById("store-rejected").replace().to("mock:rejected");
         });
-        AdviceWith.adviceWith(context, "fills-batch", route -> route.weaveById("insert-batch").replace().to("mock:insert"));
         getMockEndpoint("mock:kalshi").whenAnyExchangeReceived(FillsRoutesTest::answerLikeKalshi);
-        getMockEndpoint("mock:insert").whenAnyExchangeReceived(exchange -> repository.markStored(
-                batch(exchange).stream().map(NormalizedFill::fillId).toList()));
         context.start();
     }
 
@@ -152,134 +127,137 @@ class FillsRoutesTest extends CamelTestSupport {
         template.sendBody("direct:tick", null);
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<NormalizedFill> batch(Exchange exchange) {
-        return exchange.getMessage().getBody(List.class);
+    private List<String> batchIds(int batch) {
+        return store.batches.get(batch).stream().map(NormalizedFill::fillId).toList();
     }
 
     @Test
     void follows_the_cursor_and_sends_each_new_fill_to_one_batch_insert_once() throws Exception {
-        MockEndpoint insert = getMockEndpoint("mock:insert");
-        insert.expectedMessageCount(1);
-        insert.setAssertPeriod(300);
-
         tick();
         tick();
 
-        insert.assertIsSatisfied();
-        assertThat(batch(insert.getExchanges().get(0))).extracting(NormalizedFill::fillId).containsExactly("f-1", "f-2", "f-3", "f-4", "f-0");
+        assertThat(store.batches).hasSize(1);
+        assertThat(batchIds(0)).containsExactly("f-1", "f-2", "f-3", "f-4", "f-0");
         MockEndpoint kalshi = getMockEndpoint("mock:kalshi");
-        List<String> onePoll = List.of("/portfolio/fills?limit=1000", "/portfolio/fills?limit=1000&cursor=page-2", "/historical/cutoff?null",
-                "/historical/fills?limit=1000&max_ts=" + (Instant.parse("2026-08-24T00:00:00Z").getEpochSecond() + 1));
+        String maxTs = "max_ts=" + (Instant.parse("2026-08-24T00:00:00Z").getEpochSecond() + 1);
+        String minTs = "min_ts=" + (store.savedCheckpoints.get(0).getEpochSecond() - 3600);
         assertThat(kalshi.getExchanges()).extracting(e -> e.getMessage().getHeader(Exchange.HTTP_PATH) + "?" + e.getMessage().getHeader(Exchange.HTTP_QUERY))
-                .containsExactlyElementsOf(Stream.concat(onePoll.stream(), onePoll.stream()).toList());
+                .containsExactly("/portfolio/fills?limit=1000", "/portfolio/fills?limit=1000&cursor=page-2", "/historical/cutoff?null",
+                        "/historical/fills?limit=1000&" + maxTs,
+                        "/portfolio/fills?limit=1000&" + minTs, "/portfolio/fills?limit=1000&" + minTs + "&cursor=page-2");
         assertThat(kalshi.getExchanges()).allSatisfy(e -> assertThat(e.getMessage().getHeaders())
                 .containsOnlyKeys(Exchange.HTTP_PATH, Exchange.HTTP_QUERY));
     }
 
     @Test
-    void a_rejected_fill_goes_to_the_rejects_with_its_reason() throws Exception {
-        MockEndpoint rejected = getMockEndpoint("mock:rejected");
-        rejected.expectedMessageCount(1);
-
+    void a_rejected_fill_goes_to_the_rejects_with_its_reason() {
         tick();
 
-        rejected.assertIsSatisfied();
-        NormalizedPage page = rejected.getExchanges().get(0).getMessage().getBody(NormalizedPage.class);
-        assertThat(page.rejected()).singleElement().satisfies(r -> {
+        assertThat(store.rejected).singleElement().satisfies(r -> {
             assertThat(r.fillId()).isEqualTo("f-no-time");
             assertThat(r.reason()).isEqualTo("the fill has no time: 'created_time' and 'ts' are both missing, null or zero");
         });
     }
 
     @Test
-    void fills_already_in_clickhouse_are_filtered_and_every_tick_logs_the_seeds_events() throws Exception {
-        storedInClickHouse.add("f-2");
-        MockEndpoint insert = getMockEndpoint("mock:insert");
-        insert.expectedMessageCount(1);
+    void fills_already_in_clickhouse_are_filtered_and_every_tick_logs_the_seeds_events() {
+        store.stored.add("f-2");
 
         try (CapturedLogs logs = CapturedLogs.capture()) {
             tick();
-            insert.assertIsSatisfied();
             tick();
 
-            assertThat(batch(insert.getExchanges().get(0))).extracting(NormalizedFill::fillId).containsExactly("f-1", "f-3", "f-4", "f-0");
+            assertThat(batchIds(0)).containsExactly("f-1", "f-3", "f-4", "f-0");
             assertThat(logs.events("fills_deduped")).containsExactly(
                     Map.of("account", "main", "total_rows", 6, "new_rows", 4, "duplicates_filtered", 2),
-                    Map.of("account", "main", "total_rows", 6, "new_rows", 0, "duplicates_filtered", 6));
-            assertThat(logs.events("fill_pipeline_stats")).allSatisfy(e -> assertThat(e)
-                    .containsEntry("pages", 3).containsEntry("historical_pages", 1).containsEntry("fetched", 7).containsEntry("rejected", 1)
-                    .containsEntry("first_fill_ts_iso", "2026-11-24T12:00:00Z").containsKeys("now_iso", "ts_age_sec"));
+                    Map.of("account", "main", "total_rows", 5, "new_rows", 0, "duplicates_filtered", 5));
+            assertThat(logs.events("fill_pipeline_stats").get(0)).containsEntry("pages", 3).containsEntry("historical_pages", 1)
+                    .containsEntry("fetched", 7).containsEntry("rejected", 1).containsEntry("complete", true)
+                    .containsEntry("first_fill_ts_iso", "2026-11-24T12:00:00Z").containsKeys("now_iso", "ts_age_sec");
+            assertThat(logs.events("fill_pipeline_stats").get(1)).as("from the checkpoint, the historical side left out")
+                    .containsEntry("pages", 2).containsEntry("historical_pages", 0);
         }
     }
 
     @Test
-    void when_the_lookup_fails_the_fills_are_let_through() throws Exception {
-        clickHouseDown.set(true);
-        MockEndpoint insert = getMockEndpoint("mock:insert");
-        insert.expectedMessageCount(1);
+    void when_the_lookup_fails_the_fills_are_let_through() {
+        store.lookupsFail.set(true);
 
         try (CapturedLogs logs = CapturedLogs.capture()) {
             tick();
 
-            insert.assertIsSatisfied();
-            assertThat(batch(insert.getExchanges().get(0))).hasSize(5);
+            assertThat(store.batches).singleElement().satisfies(batch -> assertThat(batch).hasSize(5));
             assertThat(logs.events("stored_fill_check_failed")).isNotEmpty()
                     .allSatisfy(e -> assertThat(e).containsEntry("reason", "SQLException: ClickHouse is down"));
         }
     }
 
     @Test
-    void a_failed_page_is_one_log_line_and_the_next_tick_starts_afresh() throws Exception {
+    void a_checkpoint_that_cannot_be_read_fails_the_poll_in_one_line() {
+        store.checkpointFails.set(true);
+
+        try (CapturedLogs logs = CapturedLogs.capture()) {
+            tick();
+
+            assertThat(store.batches).isEmpty();
+            assertThat(logs.events("fills_poll_failed")).singleElement().satisfies(e -> assertThat(e)
+                    .containsEntry("reason", "cannot read the poll checkpoint from ClickHouse: SQLException: ClickHouse is down"));
+        }
+    }
+
+    @Test
+    void a_failed_page_is_one_log_line_and_the_next_tick_starts_afresh() {
         MockEndpoint kalshi = getMockEndpoint("mock:kalshi");
         kalshi.whenExchangeReceived(1, exchange -> {
             throw new HttpOperationFailedException("http://kalshi/portfolio/fills", 503, "Service Unavailable", null, Map.of(), "down");
         });
-        MockEndpoint insert = getMockEndpoint("mock:insert");
-        insert.expectedMessageCount(1);
 
         try (CapturedLogs logs = CapturedLogs.capture()) {
             tick();
             tick();
 
-            insert.assertIsSatisfied();
+            assertThat(store.batches).hasSize(1);
             assertThat(logs.events("fills_poll_failed")).singleElement()
                     .satisfies(e -> assertThat(e).containsEntry("reason", "Kalshi answered HTTP 503 to GET http://kalshi/portfolio/fills: down"));
         }
     }
 
     @Test
-    void a_batch_whose_inserts_all_fail_is_released_and_the_next_tick_sends_it_again() throws Exception {
-        MockEndpoint insert = getMockEndpoint("mock:insert");
-        insert.whenExchangeReceived(1, exchange -> {
-            throw new SQLException("Connection refused");
-        });
-        insert.whenExchangeReceived(2, exchange -> {
-            throw new SQLException("Connection refused");
-        });
-        insert.expectedMessageCount(3);
+    void a_batch_whose_inserts_all_fail_is_released_and_the_next_tick_sends_it_again() {
+        store.failingInserts.set(2);
 
         try (CapturedLogs logs = CapturedLogs.capture()) {
             tick();
-            Eventually.equals(1, () -> logs.events("fills_insert_failed").size(), Duration.ofSeconds(10));
-            assertThat(logs.events("fills_insert_failed").get(0)).containsEntry("count", 5).containsEntry("reason", "SQLException: Connection refused");
+            assertThat(logs.events("fills_insert_failed")).singleElement().satisfies(e -> assertThat(e)
+                    .containsEntry("count", 5).containsEntry("reason", "SQLException: Connection refused"));
+            assertThat(logs.events("fills_insert_retry")).singleElement().satisfies(e -> assertThat(e).containsEntry("account", "main"));
+            assertThat(logs.events("fill_pipeline_stats")).singleElement().satisfies(e -> assertThat(e).containsEntry("complete", false));
 
             tick();
-            insert.assertIsSatisfied();
         }
-        assertThat(batch(insert.getExchanges().get(2))).extracting(NormalizedFill::fillId).containsExactly("f-1", "f-2", "f-3", "f-4", "f-0");
-        Eventually.equals(1, savedCheckpoints::size, Duration.ofSeconds(10));
-        assertThat(savedCheckpoints).as("only the second poll, whose fills were all stored, is complete").hasSize(1);
+        assertThat(batchIds(0)).containsExactly("f-1", "f-2", "f-3", "f-4", "f-0");
+        assertThat(store.savedCheckpoints).as("only the second poll, whose fills were all stored, is complete").hasSize(1);
     }
 
     @Test
-    void a_poll_is_saved_as_complete_once_its_new_fills_are_stored_and_a_poll_with_nothing_new_is_not() throws Exception {
+    void a_tick_ends_once_its_fills_are_stored_and_a_poll_with_nothing_new_saves_no_checkpoint() {
         Instant beforeFirstTick = Instant.now();
         tick();
-        Eventually.equals(1, savedCheckpoints::size, Duration.ofSeconds(10));
-        tick();
+        assertThat(store.batches).as("stored before the tick returned").hasSize(1);
+        assertThat(store.savedCheckpoints).singleElement().satisfies(saved -> assertThat(saved).isAfterOrEqualTo(beforeFirstTick));
 
-        assertThat(savedCheckpoints).singleElement().satisfies(saved -> assertThat(saved).isAfterOrEqualTo(beforeFirstTick));
-        assertThat(repository.getInFlight()).isZero();
+        tick();
+        assertThat(store.savedCheckpoints).hasSize(1);
+    }
+
+    @Test
+    void an_account_taken_out_of_the_routes_takes_its_health_check_and_meters_with_it() throws Exception {
+        HealthCheckRegistry checks = HealthCheckRegistry.get(context);
+        assertThat(checks.getCheck("fills-main")).as("registered as the route started").isPresent();
+
+        context.getRouteController().stopRoute("fills-poll-main");
+        context.removeRoute("fills-poll-main");
+
+        assertThat(checks.getCheck("fills-main")).isEmpty();
     }
 }

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import kalshifills.simulator.SimulatedFill;
 import kalshifills.simulator.SimulatedFills;
 import kalshifills.simulator.SimulatedKalshiApi.Fault;
+import kalshifills.testing.CapturedLogs;
 import kalshifills.testing.ClickHouseProxy;
 import kalshifills.testing.Eventually;
 import kalshifills.testing.RunningIngester;
@@ -110,6 +111,14 @@ class ObservabilityIT extends SimulatedAccountTest {
         return probe.exitValue();
     }
 
+    private static int healthStatus(RunningIngester ingester) {
+        try {
+            return get(ingester, "/observe/health").statusCode();
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static HttpResponse<String> get(RunningIngester ingester, String path) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create(ingester.managementUrl() + path)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -138,5 +147,30 @@ class ObservabilityIT extends SimulatedAccountTest {
             samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
         });
         return samples;
+    }
+
+    @Test
+    void a_clickhouse_down_at_start_leaves_health_down_saying_why_and_the_polls_store_every_fill_once_it_answers() throws Exception {
+        kalshi.addFills(new SimulatedFills(8).between(Instant.now().minus(Duration.ofMinutes(10)), Instant.now(), 5));
+        try (ClickHouseProxy proxy = new ClickHouseProxy(clickHouse.port())) {
+            // The start-up probe and the first attempts to create the tables find nothing answering.
+            proxy.refuseRequestsTo("HTTP/1.1", 0, 12);
+            Map<String, String> settings = settings();
+            settings.put("clickhouse.url", proxy.jdbcUrl());
+            settings.put("fills.poll.cron", "0/1 * * * * ?");
+            try (CapturedLogs logs = CapturedLogs.capture(); RunningIngester ingester = RunningIngester.startOnSchedule(settings)) {
+                assertThat(logs.events("clickhouse_unreachable")).singleElement();
+                assertThat(logs.events("fills_tables_not_created")).singleElement();
+                HttpResponse<String> down = get(ingester, "/observe/health");
+                assertThat(down.statusCode()).isEqualTo(503);
+                assertThat(down.body()).contains("cannot create the tables of account 'main' in ClickHouse: ");
+
+                String[] table = this.table.split("\\.");
+                Eventually.equals(5L, () -> clickHouse.rowsIn(table[0], table[1]), Duration.ofSeconds(60));
+                Eventually.equals(200, () -> healthStatus(ingester), Duration.ofSeconds(30));
+                assertThat(logs.events("configuration_error")).isEmpty();
+                System.out.println("DOWN WHILE STARTING: " + down.body());
+            }
+        }
     }
 }

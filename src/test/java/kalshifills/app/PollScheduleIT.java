@@ -33,6 +33,8 @@ class PollScheduleIT {
             ServiceProcess service = ServiceProcess.start(settings);
             try {
                 Eventually.equals(4L, () -> clickHouse.rowsIn(database, "mm_fills"), Duration.ofSeconds(60));
+                // The poll logs its end once its fills are stored.
+                Eventually.equals(1, () -> service.events("fill_pipeline_stats").size(), Duration.ofSeconds(30));
                 assertThat(service.events("fill_pipeline_stats")).as("one poll, at start, though the cron fires only at midnight").hasSize(1);
             } finally {
                 service.sigterm();

@@ -54,7 +54,7 @@ class RouteReloadIT extends SimulatedAccountTest {
 
         try (CapturedLogs logs = CapturedLogs.capture(); RunningIngester ingester = RunningIngester.startOnSchedule(settings())) {
             Eventually.equals(true, () -> kalshi.queries().size() >= 2, Duration.ofSeconds(30));
-            edit("fills-batch.yaml", BATCH_SIZE, "completionSize: 3");
+            edit("kalshi-account.yaml", BATCH_SIZE, "completionSize: 3");
             Eventually.equals(1, () -> logs.events("routes_reloaded").size(), Duration.ofSeconds(60));
             Eventually.equals(40L, this::stored, Duration.ofSeconds(30));
 
@@ -80,10 +80,10 @@ class RouteReloadIT extends SimulatedAccountTest {
         try (CapturedLogs logs = CapturedLogs.capture(); RunningIngester ingester = RunningIngester.startOnSchedule(settings())) {
             Eventually.equals(20L, this::stored, Duration.ofSeconds(30));
 
-            edit("fills-batch.yaml", "    from:\n", "    from\n");
+            edit("kalshi-account.yaml", "      from:\n", "      from\n");
             Eventually.equals(1, () -> logs.events("routes_reload_refused").size(), Duration.ofSeconds(60));
             assertThat(logs.events("routes_reload_refused").get(0)).satisfies(e -> {
-                assertThat((String) e.get("file")).endsWith("fills-batch.yaml");
+                assertThat((String) e.get("file")).endsWith("kalshi-account.yaml");
                 assertThat((String) e.get("reason")).contains("line");
                 assertThat(e).containsEntry("outcome", "the running routes are unchanged");
             });
@@ -91,8 +91,8 @@ class RouteReloadIT extends SimulatedAccountTest {
             Eventually.equals(25L, this::stored, Duration.ofSeconds(30));
 
             // Back as it was: nothing to reload.
-            edit("fills-batch.yaml", "    from\n", "    from:\n");
-            edit("fills-batch.yaml", BATCH_SIZE, "completionSize: \"{{fills.batch.no-such-setting}}\"");
+            edit("kalshi-account.yaml", "      from\n", "      from:\n");
+            edit("kalshi-account.yaml", BATCH_SIZE, "completionSize: \"{{fills.batch.no-such-setting}}\"");
             Eventually.equals(2, () -> logs.events("routes_reload_refused").size(), Duration.ofSeconds(60));
             assertThat(logs.events("routes_reload_refused").get(1)).satisfies(e -> {
                 assertThat((String) e.get("reason")).contains("fills.batch.no-such-setting");
@@ -100,7 +100,7 @@ class RouteReloadIT extends SimulatedAccountTest {
             });
             kalshi.addFills(fills.between(Instant.now().minus(Duration.ofMinutes(1)), Instant.now(), 5));
             Eventually.equals(30L, this::stored, Duration.ofSeconds(30));
-            assertThat(ingester.context().getRoutes()).hasSize(2);
+            assertThat(ingester.context().getRoutes()).extracting(route -> route.getRouteId()).containsExactly("fills-poll-main");
             assertThat(logs.events("routes_reloaded")).isEmpty();
         }
         assertThat(clickHouse.queryLong("SELECT uniqExact(fill_id) FROM " + table)).isEqualTo(30);

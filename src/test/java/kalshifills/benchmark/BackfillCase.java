@@ -14,7 +14,6 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import kalshifills.clickhouse.ClickHouseIdempotentRepository;
 import kalshifills.clickhouse.ClickHouseSchema;
 import kalshifills.clickhouse.FillBatchWriter;
 import kalshifills.fill.FillNormalizer;
@@ -23,7 +22,6 @@ import kalshifills.kalshi.KalshiJson;
 import kalshifills.simulator.SimulatedFill;
 import kalshifills.simulator.SimulatedFills;
 import kalshifills.simulator.SimulatedKalshiApi;
-import kalshifills.status.PipelineStatus;
 import kalshifills.testing.LocalClickHouse;
 import kalshifills.testing.RunningIngester;
 import kalshifills.testing.ServiceProcess;
@@ -42,7 +40,7 @@ final class BackfillCase {
     private static final Duration DEADLINE = Duration.ofMinutes(20);
 
     /** One backfill by the service: how long, the CPU it and ClickHouse used meanwhile, and the most memory it ever held. */
-    record Run(Duration elapsed, Duration serviceCpu, Duration clickHouseCpu, long peakRssKib, int failedPolls) {
+    record Run(Duration elapsed, Duration serviceCpu, Duration clickHouseCpu, long peakRssKib, int failedPolls, long lookups) {
         double fillsPerSecond() {
             return FILLS / (elapsed.toNanos() / 1e9);
         }
@@ -73,7 +71,8 @@ final class BackfillCase {
                     "%,.0f fills/s (%s); plain JDBC %,.0f fills/s; ratio %.2f; CPU: service %s, ClickHouse %s, of %s on %d cores".formatted(
                             backfill.fillsPerSecond(), ResultsTable.seconds(backfill.elapsed()), plainJdbcPerSecond, ratio, ResultsTable.seconds(backfill.serviceCpu()),
                             ResultsTable.seconds(backfill.clickHouseCpu()), ResultsTable.seconds(backfill.elapsed().multipliedBy(Runtime.getRuntime().availableProcessors())),
-                            Runtime.getRuntime().availableProcessors()) + failures(backfill),
+                            Runtime.getRuntime().availableProcessors())
+                            + "; %,d stored-fill lookups for %,d pages".formatted(backfill.lookups(), FILLS / PAGE) + failures(backfill),
                     "ratio ≥ 0.5", ratio >= 0.5 && backfill.failedPolls() == 0);
 
             Benchmark.progress("memory: the backfill again with -Xmx256m");
@@ -111,7 +110,8 @@ final class BackfillCase {
             if (unique != FILLS) {
                 throw new IllegalStateException("the " + name + " backfill stored " + unique + " distinct fills, not " + FILLS);
             }
-            return new Run(elapsed, serviceCpu, clickHouseCpu, peakRssKib, service.events("fills_poll_failed").size());
+            return new Run(elapsed, serviceCpu, clickHouseCpu, peakRssKib, service.events("fills_poll_failed").size(),
+                    new QueryLog(clickHouse).lookupsIn(table));
         } finally {
             service.sigterm();
             service.exitWithin(Duration.ofSeconds(60));
@@ -127,8 +127,7 @@ final class BackfillCase {
             dataSource.setJdbcUrl(clickHouse.jdbcUrl());
             dataSource.setUsername("default");
             schema.createIfAbsent(dataSource);
-            FillBatchWriter writer = new FillBatchWriter(dataSource, schema, new ClickHouseIdempotentRepository((ids, earliest, latest) -> Set.of(), 1, 1),
-                    new PipelineStatus("plain-jdbc", Clock.systemUTC(), new SimpleMeterRegistry()), "plain-jdbc", "baseline");
+            FillBatchWriter writer = new FillBatchWriter(dataSource, schema, "plain-jdbc", "baseline");
             long insertNanos = 0;
             for (int from = 0; from < fills.size(); from += PAGE) {
                 List<NormalizedFill> batch = new ArrayList<>(PAGE);

@@ -5,15 +5,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import kalshifills.clickhouse.ClickHouseIdempotentRepository;
+import kalshifills.account.AccountStore;
+import kalshifills.account.PollState;
 import kalshifills.fill.FillNormalizer;
 import kalshifills.fill.NormalizedFill;
 import kalshifills.fill.NormalizedPage;
+import kalshifills.fill.RejectedFill;
 import kalshifills.kalshi.KalshiJson;
 import kalshifills.simulator.SimulatedFill;
 import kalshifills.simulator.SimulatedFills;
@@ -69,16 +72,45 @@ public class CpuPathBenchmark {
     @Benchmark
     @OperationsPerInvocation(PAGE)
     public int normalizeAndDecide() {
-        ClickHouseIdempotentRepository repository = new ClickHouseIdempotentRepository(
-                (ids, earliest, latest) -> storedHalf, PAGE, PAGE);
+        PollState state = new PollState(new DecidedStore(storedHalf), null, Clock.systemUTC(), PAGE);
         NormalizedPage normalized = normalizer.normalizePage(page);
-        repository.checkPage(normalized);
+        state.checkPage(normalized.accepted(), PAGE);
         int newFills = 0;
-        for (NormalizedFill fill : normalized.accepted()) {
-            if (repository.add(fill.fillId())) {
+        for (NormalizedFill fill : normalized) {
+            if (state.firstSeen(fill.fillId())) {
                 newFills++;
             }
         }
         return newFills;
+    }
+
+    /** A store that answers every lookup with the same set: costs nothing, so the decisions are what is measured. */
+    private record DecidedStore(Set<String> stored) implements AccountStore {
+
+        @Override
+        public Set<String> storedAmong(List<String> fillIds, Instant earliest, Instant latest) {
+            return stored;
+        }
+
+        @Override
+        public void create() {
+        }
+
+        @Override
+        public Optional<Instant> checkpoint() {
+            return Optional.empty();
+        }
+
+        @Override
+        public void saveCheckpoint(Instant completeUntil) {
+        }
+
+        @Override
+        public void reject(List<RejectedFill> rejected) {
+        }
+
+        @Override
+        public void insert(List<NormalizedFill> batch) {
+        }
     }
 }

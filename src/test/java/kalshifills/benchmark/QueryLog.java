@@ -32,6 +32,13 @@ final class QueryLog {
         return new Totals(number(row.get(0)), number(row.get(1)), number(row.get(2)), number(row.get(3)));
     }
 
+    /** The stored-fill lookups of one fills table, over its whole life: one per page read, unless a page is read twice. */
+    long lookupsIn(String fillsTable) {
+        clickHouse.execute("SYSTEM FLUSH LOGS");
+        return clickHouse.queryLong("SELECT count() FROM system.query_log WHERE type = 'QueryFinish' AND is_initial_query"
+                + " AND query LIKE 'SELECT DISTINCT fill_id FROM " + fillsTable + " WHERE ts BETWEEN%'");
+    }
+
     private static long micros(Instant instant) {
         return instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1_000;
     }

@@ -17,7 +17,6 @@ import javax.sql.DataSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import kalshifills.clickhouse.ClickHouseIdempotentRepository;
 import kalshifills.clickhouse.ClickHouseSchema;
 import kalshifills.clickhouse.FillBatchWriter;
 import kalshifills.fill.FillNormalizer;
@@ -26,7 +25,6 @@ import kalshifills.kalshi.KalshiHttpClient;
 import kalshifills.kalshi.KalshiJson;
 import kalshifills.kalshi.KalshiKeyFile;
 import kalshifills.kalshi.KalshiRequestSigner;
-import kalshifills.status.PipelineStatus;
 import kalshifills.testing.TestKeys;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -58,9 +56,7 @@ final class SeedWayPoller implements AutoCloseable {
         this.firstPageUrl = kalshiBaseUrl + "/portfolio/fills?limit=" + pageLimit;
         this.dataSource = dataSource;
         this.fillsTable = schema.fillsTable();
-        PipelineStatus status = new PipelineStatus("seed-way", Clock.systemUTC(), new SimpleMeterRegistry());
-        this.writer = new FillBatchWriter(dataSource, schema, new ClickHouseIdempotentRepository((ids, earliest, latest) -> Set.of(), 1, 1), status,
-                "seed-way", "baseline");
+        this.writer = new FillBatchWriter(dataSource, schema, "seed-way", "seed-way");
     }
 
     void tick() throws IOException, SQLException {

@@ -38,7 +38,6 @@ class ClickHouseStorageIT {
     private final ClickHouseSchema schema = new ClickHouseSchema(database + ".mm_fills", database + ".mm_fills_rejected",
             database + ".mm_fills_poll_state", 100);
     private HikariDataSource dataSource;
-    private ClickHouseIdempotentRepository repository;
     private FillBatchWriter writer;
 
     @BeforeEach
@@ -48,8 +47,7 @@ class ClickHouseStorageIT {
         config.setUsername("default");
         dataSource = new HikariDataSource(config);
         schema.createIfAbsent(dataSource);
-        repository = new ClickHouseIdempotentRepository(StoredFillLookup.in(dataSource, schema), 1000, 100_000);
-        writer = new FillBatchWriter(dataSource, schema, repository, new PipelineStatus("main", Clock.systemUTC(), new SimpleMeterRegistry()), "it-instance", "it-version");
+        writer = new FillBatchWriter(dataSource, schema, "it-instance", "it-version");
     }
 
     @AfterEach
@@ -163,40 +161,6 @@ class ClickHouseStorageIT {
     }
 
     @Test
-    void a_page_costs_one_lookup_per_chunk_and_none_once_its_fills_are_known() throws Exception {
-        ClickHouseIdempotentRepository chunked = new ClickHouseIdempotentRepository(StoredFillLookup.in(dataSource, schema), 1000, 100_000);
-        List<NormalizedFill> page = fills(2500);
-        writer.insert(page.subList(0, 100));
-
-        chunked.checkPage(new NormalizedPage(page, List.of()));
-
-        assertThat(chunked.getLookups()).isEqualTo(3);
-        assertThat(page).filteredOn(f -> chunked.add(f.fillId())).hasSize(2400);
-        assertThat(chunked.getLookups()).as("add() answered from memory").isEqualTo(3);
-        chunked.checkPage(new NormalizedPage(page, List.of()));
-        assertThat(chunked.getLookups()).as("all known: stored or in flight").isEqualTo(3);
-    }
-
-    @Test
-    void a_fill_is_done_only_once_its_batch_is_stored() throws Exception {
-        NormalizedFill fill = fills(1).get(0);
-        repository.checkPage(new NormalizedPage(List.of(fill), List.of()));
-
-        assertThat(repository.add(fill.fillId())).isTrue();
-        assertThat(repository.confirm(fill.fillId())).isTrue();
-        assertThat(repository.add(fill.fillId())).as("in flight").isFalse();
-        repository.releaseBatch(List.of(fill), new IllegalStateException("insert failed"));
-        assertThat(repository.contains(fill.fillId())).as("released after a failed insert").isFalse();
-        assertThat(repository.add(fill.fillId())).isTrue();
-        writer.insert(List.of(fill));
-        assertThat(repository.getInFlight()).isZero();
-
-        ClickHouseIdempotentRepository restarted = new ClickHouseIdempotentRepository(StoredFillLookup.in(dataSource, schema), 1000, 100_000);
-        restarted.checkPage(new NormalizedPage(List.of(fill), List.of()));
-        assertThat(restarted.add(fill.fillId())).as("stored in ClickHouse, seen by a new process").isFalse();
-    }
-
-    @Test
     void a_rejected_fill_is_stored_once_with_its_reason_however_often_it_comes() throws Exception {
         RejectedFillWriter rejects = new RejectedFillWriter(dataSource, schema, Clock.systemUTC(), 1000);
         List<JsonNode> page = List.of(JSON.readTree("{\"fill_id\":\"bad\",\"ticker\":\"T\",\"side\":\"yes\",\"count_fp\":\"-1\","
@@ -242,7 +206,7 @@ class ClickHouseStorageIT {
         ClickHouseSchema upgraded = schema.withFillsTable(earlier);
 
         upgraded.createIfAbsent(dataSource);
-        new FillBatchWriter(dataSource, upgraded, repository, new PipelineStatus("main", Clock.systemUTC(), new SimpleMeterRegistry()), "it", "it")
+        new FillBatchWriter(dataSource, upgraded, "it", "it")
                 .insert(List.of(fill("""
                         {"fill_id": "without-fee", "ticker": "T", "outcome_side": "yes", "count_fp": "1", "yes_price_dollars": "0.5",
                          "ts": 1768175532, "exchange_index": 2}""")));
@@ -263,14 +227,15 @@ class ClickHouseStorageIT {
     }
 
     @Test
-    void the_latest_checkpoint_of_a_poll_is_read_back_with_the_routes_query() throws Exception {
-        PollStateTable pollState = new PollStateTable(dataSource, schema);
-        pollState.save("key-a/all/all", Instant.parse("2026-11-24T12:00:00.123Z"));
-        pollState.save("key-a/all/all", Instant.parse("2026-11-24T12:00:10.456Z"));
-        pollState.save("key-b/3/all", Instant.parse("2026-11-20T00:00:00Z"));
+    void the_latest_checkpoint_of_a_poll_is_read_back() throws Exception {
+        PollStateTable a = new PollStateTable(dataSource, schema, "key-a/all/all");
+        PollStateTable b = new PollStateTable(dataSource, schema, "key-b/3/all");
+        a.save(Instant.parse("2026-11-24T12:00:00.123Z"));
+        a.save(Instant.parse("2026-11-24T12:00:10.456Z"));
+        b.save(Instant.parse("2026-11-20T00:00:00Z"));
 
-        String sql = schema.completeUntilSql().replace(":?pollKey", "'key-a/all/all'");
-        assertThat(clickHouse.queryLong(sql)).isEqualTo(Instant.parse("2026-11-24T12:00:10.456Z").toEpochMilli());
-        assertThat(clickHouse.rows(schema.completeUntilSql().replace(":?pollKey", "'key-c/all/all'"))).isEmpty();
+        assertThat(a.read()).contains(Instant.parse("2026-11-24T12:00:10.456Z"));
+        assertThat(b.read()).contains(Instant.parse("2026-11-20T00:00:00Z"));
+        assertThat(new PollStateTable(dataSource, schema, "key-c/all/all").read()).isEmpty();
     }
 }

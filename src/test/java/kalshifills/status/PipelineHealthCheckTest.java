@@ -2,7 +2,6 @@ package kalshifills.status;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import kalshifills.testing.SettableClock;
@@ -14,9 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PipelineHealthCheckTest {
 
     private final SettableClock clock = new SettableClock(Instant.parse("2026-11-24T12:00:00Z"));
-    private final AtomicBoolean polled = new AtomicBoolean(true);
     private final PipelineStatus status = new PipelineStatus("main", clock, new SimpleMeterRegistry());
-    private final PipelineHealthCheck check = new PipelineHealthCheck(status, Duration.ofMinutes(1), polled::get);
+    private final PipelineHealthCheck check = new PipelineHealthCheck(status, Duration.ofMinutes(1));
 
     @Test
     void up_while_polls_and_inserts_succeed() {
@@ -67,14 +65,5 @@ class PipelineHealthCheckTest {
         assertThat(check.call().getState()).isEqualTo(HealthCheck.State.UP);
         clock.advance(Duration.ofSeconds(90));
         assertThat(check.call().getMessage()).hasValue("no complete poll for 90 s (the limit is 60 s)");
-    }
-
-    @Test
-    void an_account_whose_poll_route_is_gone_is_not_unhealthy() {
-        status.pollFailed("Kalshi answered HTTP 503");
-        polled.set(false);
-
-        assertThat(check.call().getState()).isEqualTo(HealthCheck.State.UP);
-        assertThat(check.getId()).isEqualTo("fills-main");
     }
 }

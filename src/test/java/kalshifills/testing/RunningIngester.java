@@ -12,7 +12,9 @@ import kalshifills.simulator.SimulatedKalshiApi;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 
 /**
  * The service started in-process exactly as {@link Application} starts it, with the given settings on top of
@@ -34,8 +36,20 @@ public final class RunningIngester implements AutoCloseable {
         // The quartz route starts before it is advised: a cron that never fires keeps every tick the test's own.
         overrides.put("fills.poll.cron", "0 0 0 1 1 ? 2099");
         overrides.putAll(settings);
-        Main main = started(overrides);
-        AdviceWith.adviceWith(main.getCamelContext(), "fills-poll-main", route -> route.replaceFromWith("direct:tick"));
+        Main main = Application.newMain();
+        main.setOverrideProperties(overrides);
+        // Advised before the routes start: a route made from a template keeps its own beans only while it is being made.
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport configured) {
+                try {
+                    AdviceWith.adviceWith(configured.getCamelContext(), "fills-poll-main", route -> route.replaceFromWith("direct:tick"));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+        main.start();
         return new RunningIngester(main);
     }
 

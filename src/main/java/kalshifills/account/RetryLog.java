@@ -1,42 +1,42 @@
-package kalshifills.app;
-
-import java.util.function.BiConsumer;
+package kalshifills.account;
 
 import kalshifills.kalshi.PollFailure;
+import kalshifills.status.FailureReason;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Logs a redelivery about to happen as an event with its attempt, its limit and why, instead of Camel's prose. */
-final class RetryLog implements Processor {
+/**
+ * Logs a redelivery about to happen as an event with its account, attempt, limit and why, instead of Camel's prose; a
+ * failed request to Kalshi is also counted in the account's metrics.
+ */
+public final class RetryLog implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(RetryLog.class);
-    /** The exchange property routes/kalshi-account.yaml sets to the account being polled. */
-    private static final String KALSHI_ACCOUNT = "kalshiAccount";
 
     private final String event;
-    private final BiConsumer<String, Exception> onRetry;
+    private final KalshiAccount account;
 
-    /** @param onRetry also told of each retry's account and cause, for the metrics */
-    RetryLog(String event, BiConsumer<String, Exception> onRetry) {
+    public RetryLog(String event, KalshiAccount account) {
         this.event = event;
-        this.onRetry = onRetry;
+        this.account = account;
     }
 
     @Override
     public void process(Exchange exchange) {
         // Camel clears the exception before a redelivery; the error handler keeps it as the caught exception.
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        String account = exchange.getProperty(KALSHI_ACCOUNT, String.class);
         LOG.atWarn().setMessage(event)
-                .addKeyValue("account", account)
+                .addKeyValue("account", account.name())
                 .addKeyValue("attempt", exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER))
                 .addKeyValue("max_attempts", exchange.getMessage().getHeader(Exchange.REDELIVERY_MAX_COUNTER))
-                .addKeyValue("reason", cause == null ? "unknown" : PollFailure.describe(cause))
+                .addKeyValue("reason", cause == null ? "unknown"
+                        : cause instanceof HttpOperationFailedException ? PollFailure.describe(cause) : FailureReason.of(cause))
                 .log();
         if (cause != null) {
-            onRetry.accept(account, cause);
+            account.apiError(cause);
         }
     }
 }

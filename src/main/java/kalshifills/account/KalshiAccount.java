@@ -1,0 +1,296 @@
+package kalshifills.account;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import kalshifills.fill.NormalizedFill;
+import kalshifills.fill.NormalizedPage;
+import kalshifills.kalshi.FillsQuery;
+import kalshifills.kalshi.FillsTick;
+import kalshifills.kalshi.HistoricalCutoff;
+import kalshifills.kalshi.KalshiRequestSigner;
+import kalshifills.kalshi.PollFailure;
+import kalshifills.settings.ServiceSettings;
+import kalshifills.settings.Settings;
+import kalshifills.status.FailureReason;
+import kalshifills.status.PipelineHealthCheck;
+import kalshifills.status.PipelineStatus;
+import kalshifills.status.Progress;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.component.http.HttpClientConfigurer;
+import org.apache.camel.processor.aggregate.AggregateController;
+import org.apache.camel.Route;
+import org.apache.camel.support.RoutePolicySupport;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Kalshi account polled into one table: made by routes/kalshi-account.yaml with the account's route (a template
+ * local bean), from the account's settings, and closed with it. The route calls it a few times a page; everything an
+ * account's polls know lives here ({@link PollState}, the poll in progress, the historical cutoff, the account's status).
+ *
+ * <p>A poll starts where the last complete poll started, minus an overlap, so that a restart neither refetches all
+ * history nor misses a fill still in flight when it stopped or one Kalshi reports late; with no checkpoint it asks for
+ * every fill Kalshi has. It reads {@code /portfolio/fills} to the last cursor, then, where its window reaches back before
+ * Kalshi's historical cutoff, {@code /historical/fills} ({@link FillsTick}). It ends once the fills it sent on are stored.
+ *
+ * <p>It is the processor that names each request (so it starts with the route: the account's tables are created then),
+ * and the HTTP client's configurer that signs them.
+ */
+public final class KalshiAccount extends RoutePolicySupport implements Processor, HttpClientConfigurer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KalshiAccount.class);
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
+
+    private final String name;
+    private final AccountServices services;
+    private final AggregateController batches;
+    private final KalshiRequestSigner signer;
+    private final FillsQuery query;
+    private final String pollKey;
+    private final Duration overlap;
+    private final Duration storeTimeout;
+    private final int requestsPerSecond;
+    private final int lookupChunk;
+    private final HistoricalCutoff cutoff;
+    private final PollState state;
+    private final PipelineStatus status;
+    private final PipelineHealthCheck healthCheck;
+    private final AccountStore store;
+    private FillsTick tick;
+    private volatile boolean tablesCreated;
+
+    /**
+     * @param batches the route's aggregator of new fills, completed at the end of each poll
+     * @throws ConfigurationException naming the setting to fix
+     */
+    public KalshiAccount(String name, AccountServices services, AggregateController batches) {
+        this.name = name;
+        this.services = services;
+        this.batches = batches;
+        Settings settings = services.settings().forAccount(name);
+        this.signer = ServiceSettings.kalshiRequestSigner(settings, services.clock());
+        this.query = ServiceSettings.fillsQuery(settings);
+        this.pollKey = signer.keyId() + "/" + Objects.toString(query.subaccount(), "all") + "/" + Objects.toString(query.ticker(), "all");
+        this.overlap = settings.seconds("fills.poll.overlap-seconds", 0, 30 * 24 * 3600);
+        this.storeTimeout = settings.seconds("fills.poll.store-timeout-seconds", 1, 24 * 3600);
+        this.requestsPerSecond = settings.integer("kalshi.rate-limit.requests-per-second", 1, 10_000);
+        this.lookupChunk = settings.integer("fills.dedupe.chunk-size", 1, 10_000);
+        int rememberedIds = settings.integer("fills.dedupe.remembered-ids", 1_000, 100_000_000);
+        this.cutoff = new HistoricalCutoff(settings.seconds("kalshi.historical.cutoff-max-age-seconds", 0, 24 * 3600), services.clock());
+        this.store = services.stores().open(settings, pollKey);
+        this.state = new PollState(store, new LoggedProblems(name), services.clock(), rememberedIds);
+        this.status = new PipelineStatus(name, services.clock(), services.meters());
+        this.healthCheck = new PipelineHealthCheck(status, services.maxPollAge());
+    }
+
+    public String name() {
+        return name;
+    }
+
+    PollState state() {
+        return state;
+    }
+
+    PipelineStatus status() {
+        return status;
+    }
+
+    /**
+     * The route starts (as the account's route policy): its health check joins the others, and the account's tables are
+     * created where absent. A ClickHouse that does not answer then does not stop the service: health is DOWN saying why,
+     * and every poll tries again first, until it answers.
+     */
+    @Override
+    public void onStart(Route route) {
+        services.healthChecks().register(healthCheck);
+        try {
+            createTables();
+        } catch (IllegalStateException e) {
+            status.pollFailed(e.getMessage());
+            LOG.atWarn().setMessage("fills_tables_not_created")
+                    .addKeyValue("account", name)
+                    .addKeyValue("reason", e.getMessage())
+                    .addKeyValue("outcome", "each poll tries again first; health is DOWN meanwhile")
+                    .log();
+        }
+    }
+
+    /** Once: at the route's start, else before the first poll that finds ClickHouse answering. */
+    private void createTables() {
+        if (tablesCreated) {
+            return;
+        }
+        try {
+            store.create();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create the tables of account '" + name + "' in ClickHouse: " + FailureReason.of(e), e);
+        }
+        tablesCreated = true;
+    }
+
+    @Override
+    public void onStop(Route route) {
+        services.healthChecks().unregister(healthCheck);
+    }
+
+    /** The account is gone from the routes: its health check and meters go with it. */
+    public void close() {
+        services.healthChecks().unregister(healthCheck);
+        status.close();
+    }
+
+    /** Every request signed, and no retries hidden in the client (it repeats some 429 and 503 answers by default). */
+    @Override
+    public void configureHttpClient(HttpClientBuilder clientBuilder) {
+        clientBuilder.addRequestInterceptorLast(signer).disableAutomaticRetries();
+    }
+
+    public void startTick() throws SQLException {
+        createTables();
+        Instant now = services.clock().instant();
+        Long minTs = state.startPoll().map(completeUntil -> completeUntil.minus(overlap).getEpochSecond()).orElse(null);
+        tick = new FillsTick(now, minTs, new Progress("fills_poll", 0, PROGRESS_EVERY, services.clock()));
+    }
+
+    public boolean hasNextRequest() {
+        return tick.hasNextRequest();
+    }
+
+    /** Names the next request: its path below the API's base URL, and its query string (the filters again, the cursor). */
+    @Override
+    public void process(Exchange exchange) {
+        Message message = exchange.getMessage();
+        message.setHeader(Exchange.HTTP_PATH, tick.path());
+        message.setHeader(Exchange.HTTP_QUERY, tick.query(query));
+    }
+
+    /** The most requests a second this account sends Kalshi: the route's throttle. */
+    public int requestsPerSecond() {
+        return requestsPerSecond;
+    }
+
+    /**
+     * One answer: the cutoff's, which decides whether the historical part follows; or a page, whose fills are normalized,
+     * the rejected ones stored with their reason, the usable ones looked up in ClickHouse at once.
+     *
+     * @return the page, whose usable fills the route splits
+     */
+    public NormalizedPage readPage(JsonNode answer) throws SQLException {
+        if (tick.part() == FillsTick.Part.CUTOFF) {
+            Instant newCutoff = HistoricalCutoff.in(answer);
+            cutoff.read(newCutoff);
+            tick.cutoffRead(newCutoff, cutoff.historicalNeeded(tick.minTs()));
+            return NormalizedPage.EMPTY;
+        }
+        List<JsonNode> fills = tick.pageRead(answer);
+        status.fetched(fills.size());
+        if (tick.part() == FillsTick.Part.HISTORICAL) {
+            fills = fills.stream().filter(query::selects).toList();
+        }
+        NormalizedPage page = services.normalizer().normalizePage(fills);
+        if (!page.rejected().isEmpty()) {
+            store.reject(page.rejected());
+            status.rejected(page.rejected().size());
+        }
+        state.checkPage(page.accepted(), lookupChunk);
+        tick.pageChecked(page, cutoff);
+        return page;
+    }
+
+    /** The idempotent consumer decided on a fill. */
+    void checked(boolean isNew) {
+        status.checked(isNew);
+        if (isNew) {
+            tick.newFill();
+        }
+    }
+
+    /** A batch of new fills, in one insert. */
+    public void insert(List<NormalizedFill> batch) throws SQLException {
+        long started = System.nanoTime();
+        try {
+            store.insert(batch);
+        } catch (SQLException | RuntimeException e) {
+            status.insertFailed(FailureReason.of(e));
+            throw e;
+        }
+        status.insertSucceeded(batch.size(), Duration.ofNanos(System.nanoTime() - started));
+        state.stored(batch.stream().map(NormalizedFill::fillId).toList());
+    }
+
+    /** Every insert of this batch failed: its fills are released, so the next poll fetches and tries them again. */
+    public void releaseBatch(Exchange exchange) {
+        List<?> batch = exchange.getMessage().getBody(List.class);
+        LOG.atError().setMessage("fills_insert_failed")
+                .addKeyValue("account", name)
+                .addKeyValue("count", batch.size())
+                .addKeyValue("reason", FailureReason.of(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)))
+                .addKeyValue("outcome", "released; the next poll fetches them again")
+                .log();
+        state.givenUp(batch.stream().map(fill -> ((NormalizedFill) fill).fillId()).toList());
+    }
+
+    /**
+     * The poll read its last page: its batch is inserted now rather than after the batch's wait, and the poll ends once its
+     * fills are stored, so that the next (the schedule's missed times fire at once after a long poll) starts from this
+     * poll's checkpoint instead of reading everything again.
+     */
+    public void endTick() throws InterruptedException {
+        batches.forceCompletionOfAllGroups();
+        boolean complete = state.endPoll(tick.newFills() > 0, storeTimeout);
+        status.pollSucceeded();
+        tick.logEnd(name, complete, services.clock().instant());
+    }
+
+    /** A poll that failed: one line saying why. Fills fetched before the failure are on their way to ClickHouse. */
+    public void failTick(Exchange exchange) {
+        state.abandonPoll();
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String reason = cause == null ? "unknown" : PollFailure.reason(cause);
+        status.pollFailed(reason);
+        apiError(cause);
+        LOG.atWarn().setMessage("fills_poll_failed")
+                .addKeyValue("account", name)
+                .addKeyValue("reason", reason)
+                .addKeyValue("pages", tick == null ? 0 : tick.pages())
+                .addKeyValue("fetched", tick == null ? 0 : tick.fetched())
+                .log();
+    }
+
+    /** Counts a failed request to Kalshi by its HTTP status or kind of failure; other failures count nothing. */
+    void apiError(Exception cause) {
+        PollFailure.apiErrorStatus(cause).ifPresent(status::apiError);
+    }
+
+    /** Problems the poll survives, one log line each. */
+    private record LoggedProblems(String account) implements PollState.Problems {
+
+        @Override
+        public void lookupFailed(int ids, SQLException cause) {
+            LOG.atWarn().setMessage("stored_fill_check_failed")
+                    .addKeyValue("account", account)
+                    .addKeyValue("ids", ids)
+                    .addKeyValue("reason", FailureReason.of(cause))
+                    .addKeyValue("outcome", "fills let through; the table deduplicates them")
+                    .log();
+        }
+
+        @Override
+        public void checkpointNotSaved(Instant completeUntil, SQLException cause) {
+            LOG.atWarn().setMessage("poll_checkpoint_not_saved")
+                    .addKeyValue("account", account)
+                    .addKeyValue("complete_until", completeUntil.toString())
+                    .addKeyValue("reason", FailureReason.of(cause))
+                    .addKeyValue("outcome", "the next polls start further back; nothing is skipped")
+                    .log();
+        }
+    }
+}

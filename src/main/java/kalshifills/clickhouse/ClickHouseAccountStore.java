@@ -1,0 +1,77 @@
+package kalshifills.clickhouse;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import javax.sql.DataSource;
+
+import kalshifills.account.AccountStore;
+import kalshifills.fill.NormalizedFill;
+import kalshifills.fill.RejectedFill;
+import kalshifills.settings.ConfigurationException;
+import kalshifills.settings.ServiceSettings;
+import kalshifills.settings.Settings;
+
+/** An account's tables in ClickHouse: its fills table, its rejects table, and its row of the poll state table. */
+public final class ClickHouseAccountStore implements AccountStore {
+
+    private final DataSource dataSource;
+    private final ClickHouseSchema schema;
+    private final StoredFillLookup lookup;
+    private final PollStateTable checkpoints;
+    private final RejectedFillWriter rejects;
+    private final FillBatchWriter writer;
+
+    public ClickHouseAccountStore(DataSource dataSource, Settings settings, String pollKey, String version) {
+        this.dataSource = dataSource;
+        this.schema = ServiceSettings.clickHouseSchema(settings);
+        this.lookup = StoredFillLookup.in(dataSource, schema);
+        this.checkpoints = new PollStateTable(dataSource, schema, pollKey);
+        this.rejects = new RejectedFillWriter(dataSource, schema, Clock.systemUTC(),
+                settings.integer("fills.dedupe.remembered-ids", 1_000, 100_000_000));
+        this.writer = new FillBatchWriter(dataSource, schema, settings.text("fills.instance-id"), version);
+    }
+
+    /** The store of each account, in the tables its settings name. */
+    public static AccountStore.Factory in(DataSource dataSource, String version) {
+        return (settings, pollKey) -> new ClickHouseAccountStore(dataSource, settings, pollKey, version);
+    }
+
+    @Override
+    public void create() throws SQLException {
+        try {
+            schema.createIfAbsent(dataSource);
+        } catch (IllegalStateException e) {
+            throw new ConfigurationException("clickhouse.fills-table", e.getMessage());
+        }
+    }
+
+    @Override
+    public Set<String> storedAmong(List<String> fillIds, Instant earliest, Instant latest) throws SQLException {
+        return lookup.storedAmong(fillIds, earliest, latest);
+    }
+
+    @Override
+    public Optional<Instant> checkpoint() throws SQLException {
+        return checkpoints.read();
+    }
+
+    @Override
+    public void saveCheckpoint(Instant completeUntil) throws SQLException {
+        checkpoints.save(completeUntil);
+    }
+
+    @Override
+    public void reject(List<RejectedFill> rejected) throws SQLException {
+        rejects.store(rejected);
+    }
+
+    @Override
+    public void insert(List<NormalizedFill> batch) throws SQLException {
+        writer.insert(batch);
+    }
+}
