@@ -23,9 +23,9 @@ import kalshifills.status.Progress;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.Route;
 import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.camel.processor.aggregate.AggregateController;
-import org.apache.camel.Route;
 import org.apache.camel.support.RoutePolicySupport;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.slf4j.Logger;
@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * every fill Kalshi has. It reads {@code /portfolio/fills} to the last cursor, then, where its window reaches back before
  * Kalshi's historical cutoff, {@code /historical/fills} ({@link FillsTick}). It ends once the fills it sent on are stored.
  *
- * <p>It is the processor that names each request (so it starts with the route: the account's tables are created then),
- * and the HTTP client's configurer that signs them.
+ * <p>It is also the processor that names each request, the HTTP client's configurer that signs them, and the route's
+ * policy, which creates the account's tables as the route starts.
  */
 public final class KalshiAccount extends RoutePolicySupport implements Processor, HttpClientConfigurer {
 

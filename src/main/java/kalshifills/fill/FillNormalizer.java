@@ -2,6 +2,7 @@ package kalshifills.fill;
 
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -51,10 +52,11 @@ public final class FillNormalizer {
         String action = orEmpty(text(fill, "action"));
         String side = outcomeSide(fill, action);
         Prices prices = prices(fill, side);
+        Instant ts = FillTime.of(fill, clock.instant());
         return new NormalizedFill(
                 FillId.of(fill),
                 orEmpty(id(fill, "trade_id")),
-                FillTime.of(fill, clock.instant()),
+                ts,
                 required(firstText(fill, "ticker", "market_ticker"), "the fill has no market: 'ticker' and 'market_ticker' are both missing"),
                 orEmpty(id(fill, "order_id")),
                 orEmpty(text(fill, "client_order_id")),
@@ -68,7 +70,8 @@ public final class FillNormalizer {
                 bool(fill, "is_taker"),
                 firstInteger(fill, "subaccount_number", "subaccount"),
                 integer(fill, "exchange_index"),
-                FillTime.optionalRfc3339(fill, "created_time"),
+                // Read once: the fill's time is its created_time where it has one.
+                FillTime.hasCreatedTime(fill) ? ts : null,
                 fill.toString());
     }
 

@@ -32,9 +32,8 @@ public final class FillTime {
 
     /** @param now this machine's clock, to refuse times far in the future */
     public static Instant of(JsonNode fill, Instant now) {
-        JsonNode created = fill.get("created_time");
-        if (created != null && !created.isNull() && !(created.isTextual() && created.textValue().isBlank())) {
-            return plausible("created_time", rfc3339("created_time", created).truncatedTo(ChronoUnit.MILLIS), now);
+        if (hasCreatedTime(fill)) {
+            return plausible("created_time", rfc3339("created_time", fill.get("created_time")).truncatedTo(ChronoUnit.MILLIS), now);
         }
         JsonNode ts = fill.get("ts");
         if (ts != null && !ts.isNull()) {
@@ -58,11 +57,10 @@ public final class FillTime {
         return time;
     }
 
-    /** An optional RFC 3339 field such as {@code created_time}: null when absent. */
-    static Instant optionalRfc3339(JsonNode fill, String field) {
-        JsonNode value = fill.get(field);
-        return value == null || value.isNull() || (value.isTextual() && value.textValue().isBlank()) ? null
-                : rfc3339(field, value).truncatedTo(ChronoUnit.MILLIS);
+    /** Whether the fill names its {@code created_time}: then that is its time, and {@link #of} has read it. */
+    static boolean hasCreatedTime(JsonNode fill) {
+        JsonNode created = fill.get("created_time");
+        return created != null && !created.isNull() && !(created.isTextual() && created.textValue().isBlank());
     }
 
     private static BigDecimal unixTime(JsonNode ts) {
