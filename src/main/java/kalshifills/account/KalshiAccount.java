@@ -12,6 +12,7 @@ import kalshifills.fill.NormalizedPage;
 import kalshifills.kalshi.FillsQuery;
 import kalshifills.kalshi.FillsTick;
 import kalshifills.kalshi.HistoricalCutoff;
+import kalshifills.kalshi.KalshiHttpClient;
 import kalshifills.kalshi.KalshiRequestSigner;
 import kalshifills.kalshi.PollFailure;
 import kalshifills.settings.ServiceSettings;
@@ -99,10 +100,6 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
         return state;
     }
 
-    PipelineStatus status() {
-        return status;
-    }
-
     /**
      * The route starts (as the account's route policy): its health check joins the others, and the account's tables are
      * created where absent. A ClickHouse that does not answer then does not stop the service: health is DOWN saying why,
@@ -147,13 +144,14 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
         status.close();
     }
 
-    /** Every request signed, and no retries hidden in the client (it repeats some 429 and 503 answers by default). */
+    /** Every request signed with the account's key. */
     @Override
     public void configureHttpClient(HttpClientBuilder clientBuilder) {
-        clientBuilder.addRequestInterceptorLast(signer).disableAutomaticRetries();
+        new KalshiHttpClient(signer).configureHttpClient(clientBuilder);
     }
 
     public void startTick() throws SQLException {
+        tick = null;
         createTables();
         Instant now = services.clock().instant();
         Long minTs = state.startPoll().map(completeUntil -> completeUntil.minus(overlap).getEpochSecond()).orElse(null);

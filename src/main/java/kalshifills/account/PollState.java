@@ -151,13 +151,14 @@ public final class PollState {
     /** These fills were inserted. */
     synchronized void stored(Collection<String> fillIds) {
         fillIds.forEach(stored::add);
-        inFlight.removeAll(fillIds);
+        // One by one: removeAll walks the set and asks the list when the set is the smaller.
+        fillIds.forEach(inFlight::remove);
         notifyAll();
     }
 
     /** Every insert of a batch failed: its fills are no longer in flight, and no poll open now can prove its fills stored. */
     synchronized void givenUp(Collection<String> fillIds) {
-        inFlight.removeAll(fillIds);
+        fillIds.forEach(inFlight::remove);
         batchesGivenUp++;
         notifyAll();
     }

@@ -6,7 +6,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * One answer of {@code GET /portfolio/fills}, checked: its fills as Kalshi sent them, and the cursor of the next page
+ * One page of fills, live ({@code GET /portfolio/fills}) or historical ({@code GET /historical/fills}), checked: its fills as Kalshi sent them, and the cursor of the next page
  * ({@code ""} after the last).
  */
 record FillsPage(List<JsonNode> fills, String cursor) {

@@ -166,16 +166,8 @@ public final class FillsTick {
                 .log();
     }
 
-    public Instant startedAt() {
-        return startedAt;
-    }
-
     public Long minTs() {
         return minTs;
-    }
-
-    public String cursor() {
-        return cursor;
     }
 
     /**
@@ -183,7 +175,7 @@ public final class FillsTick {
      * exclusive nor a cutoff with a fraction of a second leaves out a fill just before it; the historical side holds
      * nothing newer than the cutoff anyway.
      */
-    public long historicalMaxTs() {
+    private long historicalMaxTs() {
         return cutoff.getEpochSecond() + 1;
     }
 
@@ -199,19 +191,8 @@ public final class FillsTick {
         return fetched;
     }
 
-    public int accepted() {
-        return accepted;
-    }
-
-    public int rejected() {
-        return rejected;
-    }
-
     public int newFills() {
         return newFills;
     }
 
-    public Instant firstFillTs() {
-        return firstFillTs;
-    }
 }

@@ -63,10 +63,6 @@ public final class HistoricalCutoff {
 
     /** Whether part of a window starting at {@code windowStart} (epoch seconds, null for all) lies before the cutoff. */
     public synchronized boolean historicalNeeded(Long windowStart) {
-        return windowStart == null || windowStart < cutoff.getEpochSecond();
-    }
-
-    synchronized Instant value() {
-        return cutoff;
+        return windowStart == null || Instant.ofEpochSecond(windowStart).isBefore(cutoff);
     }
 }

@@ -84,8 +84,9 @@ public final class ServiceSettings {
      */
     public static SocketTimeoutDataSource clickHouseDataSource(Settings settings, boolean mustAnswer) {
         String url = settings.text("clickhouse.url");
+        String shown = withoutCredentials(url);
         if (!url.startsWith("jdbc:clickhouse:") && !url.startsWith("jdbc:ch:")) {
-            throw new ConfigurationException("clickhouse.url", "is '" + url + "'; expected a JDBC URL such as jdbc:clickhouse://127.0.0.1:8123");
+            throw new ConfigurationException("clickhouse.url", "is '" + shown + "'; expected a JDBC URL such as jdbc:clickhouse://127.0.0.1:8123");
         }
         HikariConfig config = new HikariConfig();
         config.setPoolName("clickhouse");
@@ -104,11 +105,16 @@ public final class ServiceSettings {
         try {
             dataSource = new SocketTimeoutDataSource(new HikariDataSource(config), socketTimeout);
         } catch (RuntimeException e) {
-            throw new ConfigurationException("clickhouse.url", "cannot connect to " + url + " as " + config.getUsername() + ": "
+            throw new ConfigurationException("clickhouse.url", "cannot connect to " + shown + " as " + config.getUsername() + ": "
                     + FailureReason.of(e));
         }
-        checkReachable(dataSource, url, config.getUsername(), mustAnswer);
+        checkReachable(dataSource, shown, config.getUsername(), mustAnswer);
         return dataSource;
+    }
+
+    /** A JDBC URL as it may be shown: a password in its user part or its parameters never reaches a log. */
+    static String withoutCredentials(String url) {
+        return url.replaceFirst("//[^/@]*@", "//").replaceFirst("\\?.*", "");
     }
 
     /** The driver opens connections without asking the server anything: ask it something, and name the setting to fix. */
@@ -131,7 +137,7 @@ public final class ServiceSettings {
             LOG.atWarn().setMessage("clickhouse_unreachable")
                     .addKeyValue("url", url)
                     .addKeyValue("reason", answer)
-                    .addKeyValue("outcome", "the accounts' routes start once it answers (camel.routecontroller.*); health is DOWN meanwhile")
+                    .addKeyValue("outcome", "the service starts; each account's poll creates its tables once it answers; health is DOWN meanwhile")
                     .log();
         }
     }
