@@ -26,9 +26,13 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.Route;
 import org.apache.camel.component.http.HttpClientConfigurer;
+import org.apache.camel.component.quartz.QuartzEndpoint;
 import org.apache.camel.processor.aggregate.AggregateController;
 import org.apache.camel.support.RoutePolicySupport;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.Trigger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,9 +105,10 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
     }
 
     /**
-     * The route starts (as the account's route policy): its health check joins the others, and the account's tables are
-     * created where absent. A ClickHouse that does not answer then does not stop the service: health is DOWN saying why,
-     * and every poll tries again first, until it answers.
+     * The route starts (as the account's route policy): its health check joins the others, the account's tables are created
+     * where absent, and the first poll runs now rather than at the schedule's next time. A ClickHouse that does not answer
+     * fails the start, health DOWN saying why, and Camel's supervising route controller starts the route again with
+     * back-off.
      */
     @Override
     public void onStart(Route route) {
@@ -112,15 +117,22 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
             createTables();
         } catch (IllegalStateException e) {
             status.pollFailed(e.getMessage());
-            LOG.atWarn().setMessage("fills_tables_not_created")
-                    .addKeyValue("account", name)
-                    .addKeyValue("reason", e.getMessage())
-                    .addKeyValue("outcome", "each poll tries again first; health is DOWN meanwhile")
-                    .log();
+            throw e;
+        }
+        if (route.getEndpoint() instanceof QuartzEndpoint quartz) {
+            try {
+                Scheduler scheduler = quartz.getComponent().getScheduler();
+                Trigger trigger = scheduler.getTrigger(quartz.getTriggerKey());
+                if (trigger != null) {
+                    scheduler.triggerJob(trigger.getJobKey(), trigger.getJobDataMap());
+                }
+            } catch (SchedulerException e) {
+                throw new IllegalStateException("cannot start the first poll of account '" + name + "': " + FailureReason.of(e), e);
+            }
         }
     }
 
-    /** Once: at the route's start, else before the first poll that finds ClickHouse answering. */
+    /** Once, as the route starts; a tick that comes first (the cron firing while the route starts) makes sure too. */
     private void createTables() {
         if (tablesCreated) {
             return;

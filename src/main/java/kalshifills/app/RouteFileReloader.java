@@ -170,6 +170,12 @@ final class RouteFileReloader extends RouteWatcherReloadStrategy {
         for (RoutesBuilder builder : builders) {
             context.addTemplatedRoutes(builder);
         }
+        // Routes added to a running context wait for a start: the supervising route controller starts only the context's own.
+        for (Route route : List.copyOf(context.getRoutes())) {
+            if (String.valueOf(route.getSourceLocation()).contains(".yaml")) {
+                context.getRouteController().startRoute(route.getRouteId());
+            }
+        }
     }
 
     private RoutesLoader routesLoader() {

@@ -137,7 +137,7 @@ public final class ServiceSettings {
             LOG.atWarn().setMessage("clickhouse_unreachable")
                     .addKeyValue("url", url)
                     .addKeyValue("reason", answer)
-                    .addKeyValue("outcome", "the service starts; each account's poll creates its tables once it answers; health is DOWN meanwhile")
+                    .addKeyValue("outcome", "the service starts; each account's route starts once it answers (camel.routecontroller.*); health is DOWN meanwhile")
                     .log();
         }
     }
