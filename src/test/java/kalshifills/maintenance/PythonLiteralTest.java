@@ -21,29 +21,38 @@ class PythonLiteralTest {
 
     private static final ObjectMapper JSON = KalshiJson.objectMapper();
 
-    /** 470 dicts with what CPython 3.11 printed for repr() and json.dumps() of each; generated once, the file is the fixture. */
-    @Test
-    void reads_what_python_repr_wrote_as_the_same_values_json_dumps_wrote() throws Exception {
-        List<String> mismatches = new ArrayList<>();
-        int cases = 0;
+    /** The fixture: 470 dicts, each as CPython 3.11 printed repr() and json.dumps() of it; generated once. */
+    private record Case(String repr, String json) {
+    }
+
+    private static List<Case> cases() throws Exception {
+        List<Case> cases = new ArrayList<>();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(
                 PythonLiteralTest.class.getResourceAsStream("/maintenance/python-literals.tsv"), StandardCharsets.UTF_8))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
-                if (line.startsWith("#")) {
-                    continue;
-                }
-                String[] columns = line.split("\t");
-                cases++;
-                try {
-                    if (!PythonLiteral.read(columns[0]).equals(JSON.readTree(columns[1]))) {
-                        mismatches.add(columns[0] + " -> " + PythonLiteral.read(columns[0]) + ", json: " + columns[1]);
-                    }
-                } catch (PythonLiteral.NotALiteralException e) {
-                    mismatches.add(columns[0] + " -> " + e.getMessage());
+                if (!line.startsWith("#")) {
+                    String[] columns = line.split("\t");
+                    cases.add(new Case(columns[0], columns[1]));
                 }
             }
         }
-        assertThat(cases).isGreaterThan(450);
+        return cases;
+    }
+
+    @Test
+    void reads_what_python_repr_wrote_as_the_same_values_json_dumps_wrote() throws Exception {
+        List<String> mismatches = new ArrayList<>();
+        List<Case> cases = cases();
+        for (Case c : cases) {
+            try {
+                if (!PythonLiteral.read(c.repr()).equals(JSON.readTree(c.json()))) {
+                    mismatches.add(c.repr() + " -> " + PythonLiteral.read(c.repr()) + ", json: " + c.json());
+                }
+            } catch (PythonLiteral.NotALiteralException e) {
+                mismatches.add(c.repr() + " -> " + e.getMessage());
+            }
+        }
+        assertThat(cases).hasSizeGreaterThan(450);
         assertThat(mismatches).isEmpty();
     }
 
@@ -51,22 +60,18 @@ class PythonLiteralTest {
     @Test
     void the_tests_python_repr_writes_what_cpython_wrote() throws Exception {
         List<String> mismatches = new ArrayList<>();
-        int cases = 0;
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                PythonLiteralTest.class.getResourceAsStream("/maintenance/python-literals.tsv"), StandardCharsets.UTF_8))) {
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                String[] columns = line.split("\t");
-                if (line.startsWith("#") || hasFloat(JSON.readTree(columns[1]))) {
-                    continue;
-                }
-                cases++;
-                String written = PythonRepr.of(JSON.readTree(columns[1]));
-                if (!written.equals(columns[0])) {
-                    mismatches.add(columns[1] + " -> " + written + ", python: " + columns[0]);
-                }
+        int compared = 0;
+        for (Case c : cases()) {
+            if (hasFloat(JSON.readTree(c.json()))) {
+                continue;
+            }
+            compared++;
+            String written = PythonRepr.of(JSON.readTree(c.json()));
+            if (!written.equals(c.repr())) {
+                mismatches.add(c.json() + " -> " + written + ", python: " + c.repr());
             }
         }
-        assertThat(cases).isGreaterThan(200);
+        assertThat(compared).isGreaterThan(200);
         assertThat(mismatches).isEmpty();
     }
 
