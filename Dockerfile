@@ -21,11 +21,14 @@ COPY routes /app/routes
 COPY application.properties /app/application.properties
 COPY src/main/jvm/jvm.options /app/jvm.options
 USER ingester
-# Camel's management server (camel.management.port): /observe/health and /observe/metrics.
+# Camel's management server (camel.management.port): /observe/health/live, /observe/health/ready, /observe/metrics.
 EXPOSE 9876
-# bash's /dev/tcp: the JRE image has no curl. Healthy while /observe/health answers 200; start-up may take a first backfill.
+# Liveness, not readiness: a Kalshi outage or a long first backfill is no reason to restart the container. bash's
+# /dev/tcp, as the JRE image has no curl.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
-  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/9876 && printf 'GET /observe/health HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/9876 && printf 'GET /observe/health/live HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
 # SIGTERM lets the poll in progress finish and its fills be inserted (camel.main.shutdown-timeout, 45 s).
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["java", "@/app/jvm.options", "-jar", "/app/kalshi-fills-ingester.jar"]
+# The heap is sized from the container's memory limit (docker run --memory, a Kubernetes limit), leaving a quarter for
+# the JVM's own memory: three quarters of 512 MiB is a 384 MiB heap.
+ENTRYPOINT ["java", "@/app/jvm.options", "-XX:MaxRAMPercentage=75", "-jar", "/app/kalshi-fills-ingester.jar"]

@@ -30,8 +30,15 @@ public interface AccountStore {
 
     void saveCheckpoint(Instant completeUntil) throws SQLException;
 
-    /** Keeps rejected fills with their reason, each once. */
-    void reject(List<RejectedFill> rejected) throws SQLException;
+    /**
+     * Keeps rejected fills with their reason, each once.
+     *
+     * @return how many of them were not kept before
+     */
+    int reject(List<RejectedFill> rejected) throws SQLException;
+
+    /** The time of the newest fill stored, if any. */
+    Optional<Instant> newestFill() throws SQLException;
 
     /** One batch of new fills, in one insert that a retry cannot duplicate. */
     void insert(List<NormalizedFill> batch) throws SQLException;

@@ -21,6 +21,7 @@ import kalshifills.status.FailureReason;
 import kalshifills.status.PipelineHealthCheck;
 import kalshifills.status.PipelineStatus;
 import kalshifills.status.Progress;
+import kalshifills.status.RouteLivenessCheck;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -68,8 +69,10 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
     private final PollState state;
     private final PipelineStatus status;
     private final PipelineHealthCheck healthCheck;
+    private volatile RouteLivenessCheck livenessCheck;
     private final AccountStore store;
     private FillsTick tick;
+    private long tickStartedNanos;
     private volatile boolean tablesCreated;
 
     /**
@@ -105,18 +108,22 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
     }
 
     /**
-     * The route starts (as the account's route policy): its health check joins the others, the account's tables are created
+     * The route starts (as the account's route policy): its health checks join the others, the account's tables are created
      * where absent, and the first poll runs now rather than at the schedule's next time. A ClickHouse that does not answer
-     * fails the start, health DOWN saying why, and Camel's supervising route controller starts the route again with
+     * fails the start, readiness DOWN saying why, and Camel's supervising route controller starts the route again with
      * back-off.
      */
     @Override
     public void onStart(Route route) {
         services.healthChecks().register(healthCheck);
+        if (livenessCheck == null) {
+            livenessCheck = new RouteLivenessCheck(name, route.getId());
+            services.healthChecks().register(livenessCheck);
+        }
         try {
             createTables();
         } catch (IllegalStateException e) {
-            status.pollFailed(e.getMessage());
+            status.cannotPoll(e.getMessage());
             throw e;
         }
         if (route.getEndpoint() instanceof QuartzEndpoint quartz) {
@@ -132,13 +139,17 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
         }
     }
 
-    /** Once, as the route starts; a tick that comes first (the cron firing while the route starts) makes sure too. */
+    /**
+     * Once, as the route starts; a tick that comes first (the cron firing while the route starts) makes sure too. The
+     * newest fill stored so far starts the freshness gauge.
+     */
     private void createTables() {
         if (tablesCreated) {
             return;
         }
         try {
             store.create();
+            store.newestFill().ifPresent(status::fillStored);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create the tables of account '" + name + "' in ClickHouse: " + FailureReason.of(e), e);
         }
@@ -150,9 +161,12 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
         services.healthChecks().unregister(healthCheck);
     }
 
-    /** The account is gone from the routes: its health check and meters go with it. */
+    /** The account is gone from the routes: its health checks and meters go with it. */
     public void close() {
         services.healthChecks().unregister(healthCheck);
+        if (livenessCheck != null) {
+            services.healthChecks().unregister(livenessCheck);
+        }
         status.close();
     }
 
@@ -164,6 +178,8 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
 
     public void startTick() throws SQLException {
         tick = null;
+        tickStartedNanos = System.nanoTime();
+        status.pollStarted();
         createTables();
         Instant now = services.clock().instant();
         Long minTs = state.startPoll().map(completeUntil -> completeUntil.minus(overlap).getEpochSecond()).orElse(null);
@@ -207,11 +223,12 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
         }
         NormalizedPage page = services.normalizer().normalizePage(fills);
         if (!page.rejected().isEmpty()) {
-            store.reject(page.rejected());
-            status.rejected(page.rejected().size());
+            int stored = store.reject(page.rejected());
+            status.rejected(stored, page.rejected().size() - stored);
         }
         state.checkPage(page.accepted(), lookupChunk);
         tick.pageChecked(page, cutoff);
+        status.pageRead(tick.pages(), tick.oldestFill(), tick.windowCovered());
         return page;
     }
 
@@ -229,10 +246,11 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
         try {
             store.insert(batch);
         } catch (SQLException | RuntimeException e) {
-            status.insertFailed(FailureReason.of(e));
+            status.insertFailed(FailureReason.of(e), Duration.ofNanos(System.nanoTime() - started));
             throw e;
         }
-        status.insertSucceeded(batch.size(), Duration.ofNanos(System.nanoTime() - started));
+        status.insertSucceeded(batch.size(), Duration.ofNanos(System.nanoTime() - started),
+                batch.stream().map(NormalizedFill::ts).max(Instant::compareTo).orElse(null));
         state.stored(batch.stream().map(NormalizedFill::fillId).toList());
     }
 
@@ -256,7 +274,7 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
     public void endTick() throws InterruptedException {
         batches.forceCompletionOfAllGroups();
         boolean complete = state.endPoll(tick.newFills() > 0, storeTimeout);
-        status.pollSucceeded();
+        status.pollSucceeded(Duration.ofNanos(System.nanoTime() - tickStartedNanos));
         tick.logEnd(name, complete, services.clock().instant());
     }
 
@@ -265,7 +283,7 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
         state.abandonPoll();
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String reason = cause == null ? "unknown" : PollFailure.reason(cause);
-        status.pollFailed(reason);
+        status.pollFailed(reason, Duration.ofNanos(System.nanoTime() - tickStartedNanos));
         apiError(cause);
         LOG.atWarn().setMessage("fills_poll_failed")
                 .addKeyValue("account", name)
@@ -275,9 +293,9 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
                 .log();
     }
 
-    /** Counts a failed request to Kalshi by its HTTP status or kind of failure; other failures count nothing. */
+    /** Counts a failed request to Kalshi by its HTTP status and kind of failure; other failures count nothing. */
     void apiError(Exception cause) {
-        PollFailure.apiErrorStatus(cause).ifPresent(status::apiError);
+        PollFailure.apiError(cause).ifPresent(error -> status.apiError(error.status(), error.kind()));
     }
 
     /** Problems the poll survives, one log line each. */

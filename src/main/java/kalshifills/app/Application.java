@@ -1,10 +1,13 @@
 package kalshifills.app;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 import kalshifills.maintenance.MaintenanceCommand;
 import kalshifills.settings.ConfigurationException;
+import kalshifills.settings.PropertiesFile;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +24,22 @@ import org.slf4j.LoggerFactory;
 public final class Application {
 
     private static final Logger LOG = LoggerFactory.getLogger(Application.class);
+    private static final Path PROPERTIES = Path.of("application.properties");
+    private static final String USAGE = """
+            usage: java -jar kalshi-fills-ingester.jar [--demo]
+                   java -jar kalshi-fills-ingester.jar verify|repair [options]   (verify --help, repair --help)
+
+            Polls Kalshi's fills of each account in routes/accounts.yaml into ClickHouse, every fill once, until stopped
+            (SIGTERM inserts the fills already fetched first). Run it from the directory holding application.properties
+            and routes/.
+
+              --demo   against a simulated Kalshi account on localhost, without Kalshi credentials
+
+            Settings: application.properties, each key overridden by its environment variable (kalshi.api-key-id is
+            KALSHI_API_KEY_ID, camel.management.port is CAMEL_MANAGEMENT_PORT) or by -Dkey=value.
+            While it runs, on camel.management.port (9876): /observe/health/live, /observe/health/ready, /observe/metrics.
+            Exit status: 0 after a normal stop, 2 a setting to fix (one configuration_error line names it), 1 anything else.
+            """;
 
     private Application() {
     }
@@ -28,19 +47,25 @@ public final class Application {
     public static void main(String[] args) throws Exception {
         List<String> camelArgs = new ArrayList<>(List.of(args));
         boolean demo = camelArgs.remove("--demo");
-        Main main = newMain();
         int exitCode;
         try {
             if (!camelArgs.isEmpty() && MaintenanceCommand.isCommand(camelArgs.get(0))) {
                 exitCode = new MaintenanceCommand(camelArgs.get(0), camelArgs.subList(1, camelArgs.size())).run(System.out);
-            } else if (demo) {
-                refuseAccountEnvironment();
-                try (DemoAccount account = DemoAccount.start()) {
-                    account.joinTo(main);
+            } else if (camelArgs.stream().anyMatch(arg -> List.of("--help", "-help", "-h").contains(arg))) {
+                System.out.print(USAGE);
+                exitCode = 0;
+            } else {
+                if (demo) {
+                    refuseAccountEnvironment();
+                }
+                ManagementPort.checkFree(PropertiesFile.read(PROPERTIES));
+                Main main = newMain();
+                try (DemoAccount account = demo ? DemoAccount.start() : null) {
+                    if (account != null) {
+                        account.joinTo(main);
+                    }
                     exitCode = main.run(camelArgs.toArray(String[]::new));
                 }
-            } else {
-                exitCode = main.run(camelArgs.toArray(String[]::new));
             }
         } catch (Exception e) {
             exitCode = startupFailed(e);
@@ -48,11 +73,20 @@ public final class Application {
         System.exit(exitCode);
     }
 
-    /** The service as every start builds it: the settings of application.properties, the beans, the YAML routes. */
+    /**
+     * The service as every start builds it: the settings of application.properties with their environment overrides,
+     * the beans, the YAML routes.
+     */
     public static Main newMain() {
+        return newMain(System::getenv);
+    }
+
+    /** @param environment the value of an environment variable, or null */
+    public static Main newMain(Function<String, String> environment) {
         Main main = new Main();
         main.configure().addConfiguration(IngesterConfiguration.class);
-        main.setPropertyPlaceholderLocations("file:application.properties");
+        main.setPropertyPlaceholderLocations("file:" + PROPERTIES);
+        PropertiesFile.environmentOverrides(PROPERTIES, environment).forEach(main::addOverrideProperty);
         return main;
     }
 

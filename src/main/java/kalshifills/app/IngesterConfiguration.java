@@ -43,7 +43,8 @@ public final class IngesterConfiguration implements CamelConfiguration {
         Clock clock = Clock.systemUTC();
         ServiceSettings.checkKalshiBaseUrl(settings);
         Duration maxPollAge = maxPollAge(settings);
-        SocketTimeoutDataSource dataSource = ServiceSettings.clickHouseDataSource(settings, false);
+        MeterRegistry meters = meterRegistry(context);
+        SocketTimeoutDataSource dataSource = ServiceSettings.clickHouseDataSource(settings, false, meters);
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() throws Exception {
@@ -51,7 +52,7 @@ public final class IngesterConfiguration implements CamelConfiguration {
             }
         });
         context.getRegistry().bind("accountServices", new AccountServices(settings, ClickHouseAccountStore.in(dataSource, version()), clock,
-                meterRegistry(context), HealthCheckRegistry.get(context), new FillNormalizer(clock), maxPollAge));
+                meters, HealthCheckRegistry.get(context), new FillNormalizer(clock), maxPollAge));
         context.getRegistry().bind("fillId", new FillIdKey());
         context.getRegistry().bind("kalshiObjectMapper", KalshiJson.objectMapper());
         if (Boolean.parseBoolean(settings.text("routes.reload-enabled"))) {

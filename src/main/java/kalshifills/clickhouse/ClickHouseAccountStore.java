@@ -1,6 +1,9 @@
 package kalshifills.clickhouse;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -66,8 +69,19 @@ public final class ClickHouseAccountStore implements AccountStore {
     }
 
     @Override
-    public void reject(List<RejectedFill> rejected) throws SQLException {
-        rejects.store(rejected);
+    public int reject(List<RejectedFill> rejected) throws SQLException {
+        return rejects.store(rejected);
+    }
+
+    @Override
+    public Optional<Instant> newestFill() throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet newest = statement.executeQuery(schema.newestFillSql())) {
+            newest.next();
+            long millis = newest.getLong(1);
+            return newest.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(millis));
+        }
     }
 
     @Override

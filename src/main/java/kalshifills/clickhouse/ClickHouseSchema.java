@@ -184,6 +184,11 @@ public final class ClickHouseSchema {
                 + " AND fill_id IN (" + parameters(count) + ")";
     }
 
+    /** The time of the newest fill stored, in epoch milliseconds; NULL in an empty table. */
+    String newestFillSql() {
+        return "SELECT toUnixTimestamp64Milli(maxOrNull(ts)) FROM " + fillsTable;
+    }
+
     /** Which of {@code count} bound reject keys are stored. */
     public String storedRejectKeysSql(int count) {
         return "SELECT DISTINCT reject_key FROM " + rejectsTable + " WHERE reject_key IN (" + parameters(count) + ")";

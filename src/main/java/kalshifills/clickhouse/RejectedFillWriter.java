@@ -11,9 +11,7 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
-import kalshifills.fill.NormalizedPage;
 import kalshifills.fill.RejectedFill;
-import org.apache.camel.Body;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,12 +41,8 @@ public final class RejectedFillWriter {
         this.existingKeys = new ExistingKeys(dataSource, schema::storedRejectKeysSql);
     }
 
-    /** The page's rejected fills. */
-    public void storeRejectedOf(@Body NormalizedPage page) throws SQLException {
-        store(page.rejected());
-    }
-
-    public void store(List<RejectedFill> rejected) throws SQLException {
+    /** @return how many of the fills were not stored before */
+    public int store(List<RejectedFill> rejected) throws SQLException {
         Map<String, RejectedFill> fresh = new LinkedHashMap<>();
         for (RejectedFill fill : rejected) {
             String key = DedupToken.of(List.of(fill.rawJson()));
@@ -57,14 +51,14 @@ public final class RejectedFillWriter {
             }
         }
         if (fresh.isEmpty()) {
-            return;
+            return 0;
         }
         for (String stored : existingKeys.among(List.copyOf(fresh.keySet()))) {
             storedKeys.add(stored);
             fresh.remove(stored);
         }
         if (fresh.isEmpty()) {
-            return;
+            return 0;
         }
         Instant receivedAt = clock.instant();
         try (Connection connection = dataSource.getConnection();
@@ -89,5 +83,6 @@ public final class RejectedFillWriter {
                     .addKeyValue("table", schema.rejectsTable())
                     .log();
         }
+        return fresh.size();
     }
 }

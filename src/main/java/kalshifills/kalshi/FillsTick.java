@@ -53,6 +53,7 @@ public final class FillsTick {
     private int rejected;
     private int newFills;
     private Instant firstFillTs;
+    private Instant oldestFillTs;
 
     /**
      * @param minTs    where the poll's window starts, epoch seconds; null for everything Kalshi has
@@ -115,6 +116,7 @@ public final class FillsTick {
             firstFillTs = firstFillTs == null ? fill.ts() : firstFillTs;
             oldest = oldest == null || fill.ts().isBefore(oldest) ? fill.ts() : oldest;
         }
+        oldestFillTs = oldest != null && (oldestFillTs == null || oldest.isBefore(oldestFillTs)) ? oldest : oldestFillTs;
         if (part == Part.LIVE && cursor.isEmpty()) {
             next(cutoffs.mustAsk(minTs) ? Part.CUTOFF : Part.DONE);
         } else if (part == Part.HISTORICAL && (cursor.isEmpty() || olderThanWindow(oldest))) {
@@ -168,6 +170,26 @@ public final class FillsTick {
 
     public Long minTs() {
         return minTs;
+    }
+
+    /** The oldest fill read so far, or null. */
+    public Instant oldestFill() {
+        return oldestFillTs;
+    }
+
+    /**
+     * The share of the window read so far, newest first: from the poll's start back to the oldest fill reached, over the
+     * window; null when the window has no start (everything Kalshi has).
+     */
+    public Double windowCovered() {
+        if (minTs == null) {
+            return null;
+        }
+        double window = startedAt.getEpochSecond() - minTs;
+        if (oldestFillTs == null || window <= 0) {
+            return window <= 0 ? 1.0 : 0.0;
+        }
+        return Math.max(0.0, Math.min(1.0, (startedAt.getEpochSecond() - oldestFillTs.getEpochSecond()) / window));
     }
 
     /**

@@ -28,26 +28,37 @@ public final class PollFailure {
         };
     }
 
+    /** A failed request to Kalshi, as the metrics count it: its HTTP status ({@code none} without one), and what kind. */
+    public record ApiError(String status, String kind) {
+    }
+
     /**
-     * The HTTP status of a failed request to Kalshi, or what went wrong when there was no status ({@code timeout},
-     * {@code unreachable}, {@code invalid_response}); empty when the failure was not Kalshi's (reading the checkpoint).
+     * The failed request to Kalshi behind a failure: by HTTP status ({@code rate_limited}, {@code unauthorized},
+     * {@code client_error}, {@code server_error}), or without one ({@code timeout}, {@code unreachable},
+     * {@code invalid_response}); empty when the failure was not Kalshi's (reading the checkpoint).
      */
-    public static Optional<String> apiErrorStatus(Throwable failure) {
+    public static Optional<ApiError> apiError(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof SQLException) {
                 return Optional.empty();
             }
             if (cause instanceof HttpOperationFailedException http) {
-                return Optional.of(Integer.toString(http.getStatusCode()));
+                int status = http.getStatusCode();
+                String kind = status == 429 ? "rate_limited"
+                        : status == 401 || status == 403 ? "unauthorized"
+                        : status >= 500 ? "server_error"
+                        : status >= 400 ? "client_error"
+                        : "unexpected_status";
+                return Optional.of(new ApiError(Integer.toString(status), kind));
             }
             if (cause instanceof KalshiResponseException || cause instanceof JacksonException) {
-                return Optional.of("invalid_response");
+                return Optional.of(new ApiError("none", "invalid_response"));
             }
             if (cause instanceof SocketTimeoutException) {
-                return Optional.of("timeout");
+                return Optional.of(new ApiError("none", "timeout"));
             }
             if (cause instanceof IOException) {
-                return Optional.of("unreachable");
+                return Optional.of(new ApiError("none", "unreachable"));
             }
         }
         return Optional.empty();

@@ -68,7 +68,7 @@ public final class MaintenanceCommand {
         Clock clock = Clock.systemUTC();
         String table = option("--table").orElse(null);
         table = table == null ? ServiceSettings.tableName(settings, "clickhouse.fills-table") : checkedTable(table);
-        try (SocketTimeoutDataSource dataSource = ServiceSettings.clickHouseDataSource(settings, true)) {
+        try (SocketTimeoutDataSource dataSource = ServiceSettings.clickHouseDataSource(settings, true, null)) {
             return "verify".equals(command) ? verify(settings, dataSource, table, clock, out) : repair(settings, dataSource, table, clock, out);
         }
     }

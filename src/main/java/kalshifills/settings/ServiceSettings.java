@@ -11,6 +11,7 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import kalshifills.clickhouse.ClickHouseSchema;
 import kalshifills.clickhouse.SocketTimeoutDataSource;
 import kalshifills.kalshi.FillsQuery;
@@ -81,8 +82,10 @@ public final class ServiceSettings {
      * The pool of ClickHouse connections, checked by asking the server something: a URL, database or user it refuses is a
      * setting to fix; a server that does not answer is one only when {@code mustAnswer} (the maintenance commands), while
      * the service starts anyway and its routes are started once the server answers.
+     *
+     * @param meters where HikariCP's pool metrics go ({@code hikaricp_connections_*}, tag {@code pool="clickhouse"}), or null
      */
-    public static SocketTimeoutDataSource clickHouseDataSource(Settings settings, boolean mustAnswer) {
+    public static SocketTimeoutDataSource clickHouseDataSource(Settings settings, boolean mustAnswer, MeterRegistry meters) {
         String url = settings.text("clickhouse.url");
         String shown = withoutCredentials(url);
         if (!url.startsWith("jdbc:clickhouse:") && !url.startsWith("jdbc:ch:")) {
@@ -101,6 +104,9 @@ public final class ServiceSettings {
         config.addDataSourceProperty("socket_timeout", Integer.toString(socketTimeout));
         // The route's redelivery policy is the one retry; the client would otherwise repeat failed requests unseen.
         config.addDataSourceProperty("retry", "0");
+        if (meters != null) {
+            config.setMetricRegistry(meters);
+        }
         SocketTimeoutDataSource dataSource;
         try {
             dataSource = new SocketTimeoutDataSource(new HikariDataSource(config), socketTimeout);
@@ -127,7 +133,8 @@ public final class ServiceSettings {
                 throw new ConfigurationException("clickhouse.url", "names a database that does not exist (" + answer
                         + "); create it, or leave the database out of the URL: the service creates its tables' databases itself");
             }
-            if (answer.contains("AUTHENTICATION_FAILED") || answer.contains("REQUIRED_PASSWORD")) {
+            // Code 516 (AUTHENTICATION_FAILED) for an unknown user, 194 (REQUIRED_PASSWORD) for a wrong password, as the driver words them.
+            if (answer.contains("AUTHENTICATION_FAILED") || answer.contains("REQUIRED_PASSWORD") || answer.contains("Authentication failed")) {
                 throw new ConfigurationException("clickhouse.user", "ClickHouse at " + url + " refused user '" + user + "' (" + answer
                         + "); check clickhouse.user and clickhouse.password");
             }

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -11,9 +12,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * What the pipeline did: how the two halves fared last (polls of Kalshi, inserts into ClickHouse), for the health check,
- * and how many fills went which way, for the metrics. A failure is remembered, with when the failing began and the latest
- * reason, until the next success.
+ * What one account's pipeline did: how the two halves fared last (polls of Kalshi, inserts into ClickHouse) and how far
+ * the poll in progress got, for the health check; how many fills went which way, how long the work took, how fresh the
+ * table is, for the metrics. A failure is remembered, with when the failing began and the latest reason, until the next
+ * success. Every meter is tagged with the account, and registered at once, so that a rate over it starts from zero.
  */
 public final class PipelineStatus {
 
@@ -25,6 +27,16 @@ public final class PipelineStatus {
         }
     }
 
+    /**
+     * The poll in progress, newest fills first: pages read, the oldest fill reached, and the share of its window read
+     * (null while it reads back through everything Kalshi has, whose start nobody knows).
+     */
+    public record PollProgress(Instant startedAt, int pages, Instant oldestFill, Double windowCovered, Instant lastPageAt) {
+    }
+
+    private static final Duration[] INSERT_BUCKETS = seconds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30);
+    private static final Duration[] POLL_BUCKETS = seconds(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600);
+
     private final String account;
     private final Clock clock;
     private final Instant startedAt;
@@ -33,10 +45,16 @@ public final class PipelineStatus {
     private final Counter newFills;
     private final Counter deduplicated;
     private final Counter rejected;
+    private final Counter rejectedReseen;
     private final Counter inserted;
-    private final Timer insertLatency;
+    private final Timer insertsOk;
+    private final Timer insertsFailed;
+    private final Timer pollsComplete;
+    private final Timer pollsFailed;
     private Outcome polls = new Outcome(null, null, null);
     private Outcome inserts = new Outcome(null, null, null);
+    private PollProgress running;
+    private Instant newestStoredFill;
 
     /** @param account the Kalshi account this pipeline polls, a tag on every meter */
     public PipelineStatus(String account, Clock clock, MeterRegistry meters) {
@@ -44,24 +62,55 @@ public final class PipelineStatus {
         this.clock = clock;
         this.startedAt = clock.instant();
         this.meters = meters;
-        fetched = counter("kalshi.fills.fetched", "Fills read from Kalshi's fills endpoint, overlap included");
+        fetched = counter("kalshi.fills.fetched", "Fills read from Kalshi, overlap included");
         newFills = counter("kalshi.fills.new", "Fetched fills not yet stored, sent on to a batch");
         deduplicated = counter("kalshi.fills.deduplicated", "Fetched fills dropped as already stored or in flight");
-        rejected = counter("kalshi.fills.rejected", "Fetched fills rejected as unusable, kept in the rejects table");
+        rejected = counter("kalshi.fills.rejected", "Rejected fills (unusable) stored in the rejects table, each counted once, when first stored");
+        rejectedReseen = counter("kalshi.fills.rejected.reseen", "Rejected fills fetched again, already in the rejects table");
         inserted = counter("kalshi.fills.inserted", "Fills written to ClickHouse by a successful batch insert");
-        insertLatency = Timer.builder("kalshi.fills.insert").description("Time of one batch insert into ClickHouse").tag("account", account)
-                .register(meters);
-        Gauge.builder("kalshi.fills.last.successful.poll.age", this, PipelineStatus::lastSuccessfulPollAgeSeconds)
-                .description("Seconds since the last poll that read every page (since start while there was none)")
-                .tag("account", account).baseUnit("seconds").register(meters);
+        insertsOk = timer("kalshi.fills.insert", "Batch inserts into ClickHouse, retries included", "ok", INSERT_BUCKETS);
+        insertsFailed = timer("kalshi.fills.insert", "Batch inserts into ClickHouse, retries included", "failed", INSERT_BUCKETS);
+        pollsComplete = timer("kalshi.fills.poll", "Polls of Kalshi, from the first request until the fills are stored", "complete", POLL_BUCKETS);
+        pollsFailed = timer("kalshi.fills.poll", "Polls of Kalshi, from the first request until the fills are stored", "failed", POLL_BUCKETS);
+        gauge("kalshi.fills.last.successful.poll.age", "Seconds since the last poll that read every page and stored its fills (since start while there was none)",
+                "seconds", PipelineStatus::lastSuccessfulPollAgeSeconds);
+        gauge("kalshi.fills.newest.fill.age", "Seconds from the newest fill stored to now (NaN until one is known)",
+                "seconds", PipelineStatus::newestFillAgeSeconds);
+        gauge("kalshi.fills.backfill.progress", "Share of the running poll's window read so far, newest first; 1 with no poll running, NaN"
+                + " while a first run reads back through everything Kalshi has", "ratio", PipelineStatus::backfillProgress);
+        gauge("kalshi.fills.backfill.oldest.fill", "Time of the oldest fill the running poll has reached, epoch seconds (NaN with no poll running)",
+                "timestamp_seconds", PipelineStatus::backfillOldestFill);
+        // The series an alert watches exists from the start, so that the first 429 is an increase.
+        apiErrors("429", "rate_limited");
     }
 
     private Counter counter(String name, String description) {
         return Counter.builder(name).description(description).tag("account", account).register(meters);
     }
 
+    private Timer timer(String name, String description, String result, Duration[] buckets) {
+        return Timer.builder(name).description(description).tag("account", account).tag("result", result)
+                .serviceLevelObjectives(buckets).register(meters);
+    }
+
+    private void gauge(String name, String description, String unit, ToDoubleFunction<PipelineStatus> value) {
+        Gauge.builder(name, this, value).description(description).tag("account", account).baseUnit(unit).register(meters);
+    }
+
+    private static Duration[] seconds(double... values) {
+        Duration[] durations = new Duration[values.length];
+        for (int i = 0; i < values.length; i++) {
+            durations[i] = Duration.ofNanos(Math.round(values[i] * 1e9));
+        }
+        return durations;
+    }
+
     public String account() {
         return account;
+    }
+
+    public Clock clock() {
+        return clock;
     }
 
     public void fetched(int count) {
@@ -73,8 +122,20 @@ public final class PipelineStatus {
         (isNew ? newFills : deduplicated).increment();
     }
 
-    public void rejected(int count) {
-        rejected.increment(count);
+    /** A page's rejected fills: {@code stored} kept for the first time, {@code reseen} already kept by an earlier poll. */
+    public void rejected(int stored, int reseen) {
+        rejected.increment(stored);
+        rejectedReseen.increment(reseen);
+    }
+
+    /** A request to Kalshi failed: its HTTP status ({@code none} without one), and the kind of failure. */
+    public void apiError(String status, String kind) {
+        apiErrors(status, kind).increment();
+    }
+
+    private Counter apiErrors(String status, String kind) {
+        return Counter.builder("kalshi.api.errors").description("Failed requests to Kalshi, by HTTP status and kind of failure")
+                .tag("account", account).tag("status", status).tag("kind", kind).register(meters);
     }
 
     /** The account is gone: its meters go with it. */
@@ -82,30 +143,60 @@ public final class PipelineStatus {
         List.copyOf(meters.getMeters()).stream().filter(meter -> account.equals(meter.getId().getTag("account"))).forEach(meters::remove);
     }
 
-    /** A request to Kalshi failed; {@code status} is the HTTP status, or what went wrong when there was none. */
-    public void apiError(String status) {
-        Counter.builder("kalshi.api.errors").description("Failed requests to Kalshi, by HTTP status or kind of failure")
-                .tag("account", account).tag("status", status).register(meters).increment();
+    public synchronized void pollStarted() {
+        running = new PollProgress(clock.instant(), 0, null, null, null);
     }
 
-    public synchronized void pollSucceeded() {
-        polls = new Outcome(clock.instant(), null, null);
-    }
-
-    public synchronized void pollFailed(String reason) {
-        polls = failed(polls, reason);
-    }
-
-    public void insertSucceeded(int count, Duration elapsed) {
-        inserted.increment(count);
-        insertLatency.record(elapsed);
-        synchronized (this) {
-            inserts = new Outcome(clock.instant(), null, null);
+    /** The running poll read a page, and has now reached back to {@code oldestFill}. */
+    public synchronized void pageRead(int pages, Instant oldestFill, Double windowCovered) {
+        if (running != null) {
+            running = new PollProgress(running.startedAt(), pages, oldestFill, windowCovered, clock.instant());
         }
     }
 
-    public synchronized void insertFailed(String reason) {
-        inserts = failed(inserts, reason);
+    /** The poll read every page and its fills are stored. */
+    public void pollSucceeded(Duration elapsed) {
+        pollsComplete.record(elapsed);
+        synchronized (this) {
+            polls = new Outcome(clock.instant(), null, null);
+            running = null;
+        }
+    }
+
+    public void pollFailed(String reason, Duration elapsed) {
+        pollsFailed.record(elapsed);
+        synchronized (this) {
+            polls = failed(polls, reason);
+            running = null;
+        }
+    }
+
+    /** No poll can start: the account's tables cannot be made. */
+    public synchronized void cannotPoll(String reason) {
+        polls = failed(polls, reason);
+    }
+
+    public void insertSucceeded(int count, Duration elapsed, Instant newestFill) {
+        inserted.increment(count);
+        insertsOk.record(elapsed);
+        synchronized (this) {
+            inserts = new Outcome(clock.instant(), null, null);
+        }
+        fillStored(newestFill);
+    }
+
+    public void insertFailed(String reason, Duration elapsed) {
+        insertsFailed.record(elapsed);
+        synchronized (this) {
+            inserts = failed(inserts, reason);
+        }
+    }
+
+    /** A fill with this time is in the table: the freshness gauge goes from the newest such. */
+    public synchronized void fillStored(Instant ts) {
+        if (ts != null && (newestStoredFill == null || ts.isAfter(newestStoredFill))) {
+            newestStoredFill = ts;
+        }
     }
 
     public synchronized Outcome polls() {
@@ -116,6 +207,11 @@ public final class PipelineStatus {
         return inserts;
     }
 
+    /** The poll in progress, or null between polls. */
+    public synchronized PollProgress running() {
+        return running;
+    }
+
     /** Since the last poll that read every page, or since start while there was none. */
     public synchronized Duration sinceLastSuccessfulPoll() {
         return Duration.between(polls.lastSuccess() == null ? startedAt : polls.lastSuccess(), clock.instant());
@@ -123,6 +219,21 @@ public final class PipelineStatus {
 
     private double lastSuccessfulPollAgeSeconds() {
         return sinceLastSuccessfulPoll().toMillis() / 1000.0;
+    }
+
+    private synchronized double newestFillAgeSeconds() {
+        return newestStoredFill == null ? Double.NaN : Duration.between(newestStoredFill, clock.instant()).toMillis() / 1000.0;
+    }
+
+    private synchronized double backfillProgress() {
+        if (running == null) {
+            return 1.0;
+        }
+        return running.windowCovered() == null ? Double.NaN : running.windowCovered();
+    }
+
+    private synchronized double backfillOldestFill() {
+        return running == null || running.oldestFill() == null ? Double.NaN : running.oldestFill().toEpochMilli() / 1000.0;
     }
 
     private Outcome failed(Outcome previous, String reason) {

@@ -1,5 +1,11 @@
 package kalshifills.app;
 
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
@@ -18,7 +24,9 @@ class ApplicationJarIT {
     @Test
     void demo_mode_runs_the_whole_pipeline_logs_json_lines_and_stops_cleanly_on_sigterm() throws Exception {
         String database = clickHouse.newDatabase();
+        int managementPort = freePort();
         ServiceProcess service = ServiceProcess.start(Map.of(
+                "camel.management.port", Integer.toString(managementPort),
                 "clickhouse.url", clickHouse.jdbcUrl(),
                 "clickhouse.fills-table", database + ".mm_fills",
                 "clickhouse.rejects-table", database + ".mm_fills_rejected",
@@ -26,12 +34,17 @@ class ApplicationJarIT {
                 "fills.poll.cron", "0/1 * * * * ?"), "--demo");
         try {
             Eventually.equals(true, () -> service.events("fills_deduped").size() >= 2, Duration.ofSeconds(60));
+            // Camel itself skips variables ending in _PORT (Kubernetes service links); the service reads this one.
+            HttpResponse<String> live = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + managementPort + "/observe/health/live")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(live.statusCode()).as("/observe/health/live on CAMEL_MANAGEMENT_PORT").isEqualTo(200);
         } finally {
             service.sigterm();
         }
 
         assertThat(service.exitWithin(Duration.ofSeconds(60))).as("exit status after SIGTERM").isIn(0, 143);
-        assertThat(service.lines()).isNotEmpty().allSatisfy(line -> assertThat(ServiceProcess.json(line).has("event")).isTrue());
+        assertThat(service.lines()).isNotEmpty().allSatisfy(line -> assertThat(ServiceProcess.json(line).has("event")).isTrue())
+                .noneSatisfy(line -> assertThat(ServiceProcess.json(line).has("stack_trace")).isTrue());
         assertThat(service.events("fills_ingested")).isNotEmpty();
         assertThat(service.events("fills_rejected")).singleElement()
                 .satisfies(e -> assertThat(e.get("fill_id").asText()).isEqualTo("demo-fill-without-time"));
@@ -40,5 +53,11 @@ class ApplicationJarIT {
         long ingested = service.events("fills_ingested").stream().mapToLong(e -> e.get("count").asLong()).sum();
         assertThat(clickHouse.queryLong("SELECT count() FROM " + database + ".mm_fills")).isEqualTo(ingested).isGreaterThanOrEqualTo(55);
         assertThat(clickHouse.queryLong("SELECT uniqExact(fill_id) FROM " + database + ".mm_fills")).isEqualTo(ingested);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 }

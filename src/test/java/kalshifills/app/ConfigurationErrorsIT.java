@@ -1,18 +1,23 @@
 package kalshifills.app;
 
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
 import kalshifills.testing.LocalClickHouse;
 import kalshifills.testing.ServiceProcess;
 import kalshifills.testing.TestKeys;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** A setting that cannot work stops the jar at start with exit status 2 and one line naming the key and the fix. */
 class ConfigurationErrorsIT {
@@ -62,5 +67,38 @@ class ConfigurationErrorsIT {
         assertThat(service.exitWithin(Duration.ofSeconds(60))).isEqualTo(2);
         assertThat(service.events("configuration_error")).singleElement().satisfies(e -> assertThat(e.get("reason").asText())
                 .startsWith(reason).doesNotContain("\n"));
+        assertThat(service.lines()).as("every line one JSON event, no stack trace").allSatisfy(line ->
+                assertThat(ServiceProcess.json(line).has("stack_trace")).isFalse());
+    }
+
+    @Test
+    void a_management_port_in_use_stops_start_up_naming_the_setting() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            Map<String, String> settings = Map.of("kalshi.api-key-id", TestKeys.KEY_ID,
+                    "kalshi.private-key-file", TestKeys.PKCS1_PRIVATE_KEY.toAbsolutePath().toString(),
+                    "clickhouse.url", CLICKHOUSE.jdbcUrl(), "camel.management.port", Integer.toString(taken.getLocalPort()));
+            ServiceProcess service = ServiceProcess.start(settings);
+
+            assertThat(service.exitWithin(Duration.ofSeconds(60))).isEqualTo(2);
+            assertThat(service.events("configuration_error")).singleElement().satisfies(e -> assertThat(e.get("reason").asText())
+                    .startsWith("camel.management.port (environment variable CAMEL_MANAGEMENT_PORT): is " + taken.getLocalPort()
+                            + ", and 0.0.0.0:" + taken.getLocalPort() + " is taken (Address already in use): stop the process"));
+        }
+    }
+
+    @Test
+    void help_prints_the_services_own_usage_and_connects_nowhere() throws Exception {
+        try (ServerSocket clickHouse = new ServerSocket(0)) {
+            clickHouse.setSoTimeout(1);
+            Map<String, String> settings = Map.of("clickhouse.url", "jdbc:clickhouse://127.0.0.1:" + clickHouse.getLocalPort());
+            for (String[] args : List.of(new String[] {"--help"}, new String[] {"verify", "--help"}, new String[] {"repair", "--help"})) {
+                ServiceProcess service = ServiceProcess.start(settings, args);
+
+                assertThat(service.exitWithin(Duration.ofSeconds(30))).as(String.join(" ", args)).isZero();
+                assertThat(String.join("\n", service.lines())).as(String.join(" ", args))
+                        .startsWith("usage: java -jar kalshi-fills-ingester.jar").doesNotContain("Apache Camel Runner");
+                assertThatThrownBy(clickHouse::accept).as("a connection to ClickHouse").isInstanceOf(SocketTimeoutException.class);
+            }
+        }
     }
 }

@@ -2,8 +2,10 @@ package kalshifills.app;
 
 import java.io.IOException;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -41,7 +43,7 @@ class DeploymentFilesTest {
         assertThat(dockerfile).contains("COPY --from=build /build/target/kalshi-fills-ingester.jar /app/kalshi-fills-ingester.jar")
                 .contains("COPY routes /app/routes\n").contains("COPY application.properties /app/application.properties\n")
                 .contains("COPY src/main/jvm/jvm.options /app/jvm.options\n")
-                .containsPattern("\nUSER ingester\n(.*\n)*ENTRYPOINT \\[\"java\", \"@/app/jvm.options\", \"-jar\", \"/app/kalshi-fills-ingester.jar\"]");
+                .containsPattern("\nUSER ingester\n(.*\n)*ENTRYPOINT \\[\"java\", \"@/app/jvm.options\", .*\"-jar\", \"/app/kalshi-fills-ingester.jar\"]");
     }
 
     @Test
@@ -50,10 +52,26 @@ class DeploymentFilesTest {
     }
 
     @Test
-    void the_health_check_and_the_exposed_port_are_the_management_servers() {
+    void the_health_check_asks_liveness_on_the_exposed_management_port() {
         String port = properties.getProperty("camel.management.port");
         assertThat(dockerfile).contains("EXPOSE " + port + "\n").contains("/dev/tcp/127.0.0.1/" + port + " ")
-                .contains("GET " + properties.getProperty("camel.management.health-path", "/observe/health") + " ");
+                .contains("GET " + properties.getProperty("camel.management.health-path", "/observe/health") + "/live ");
+    }
+
+    @Test
+    void the_entrypoint_sizes_the_heap_from_the_memory_limit() throws Exception {
+        Matcher entrypoint = Pattern.compile("ENTRYPOINT \\[\"java\", \"@/app/jvm.options\", (.*), \"-jar\"").matcher(dockerfile);
+        assertThat(entrypoint.find()).isTrue();
+        List<String> command = new ArrayList<>(List.of("java"));
+        command.addAll(List.of(entrypoint.group(1).replace("\"", "").split(", ")));
+        // MaxRAM stands in for the container's limit, which the JVM reads from its cgroup.
+        command.addAll(List.of("-XX:MaxRAM=512m", "-XX:+PrintFlagsFinal", "-version"));
+        Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String flags = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(java.waitFor()).isZero();
+        Matcher maxHeap = Pattern.compile("size_t MaxHeapSize\\s+= (\\d+)").matcher(flags);
+        assertThat(maxHeap.find()).isTrue();
+        assertThat(Long.parseLong(maxHeap.group(1))).as("the heap under a 512 MiB limit").isEqualTo(384L << 20);
     }
 
     @Test

@@ -12,9 +12,11 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,6 +25,7 @@ import kalshifills.simulator.SimulatedFills;
 import kalshifills.simulator.SimulatedKalshiApi.Fault;
 import kalshifills.testing.CapturedLogs;
 import kalshifills.testing.ClickHouseProxy;
+import kalshifills.testing.DeployedMetricNames;
 import kalshifills.testing.Eventually;
 import kalshifills.testing.RunningIngester;
 import kalshifills.testing.SimulatedAccountTest;
@@ -36,7 +39,7 @@ class ObservabilityIT extends SimulatedAccountTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Test
-    void metrics_count_what_the_polls_did_and_health_is_down_with_the_reason_while_kalshi_fails() throws Exception {
+    void metrics_count_what_the_polls_did_and_readiness_is_down_with_the_reason_while_kalshi_fails() throws Exception {
         Instant now = Instant.now();
         kalshi.addFills(new SimulatedFills(5).between(now.minus(Duration.ofMinutes(30)), now, 30));
         kalshi.addFills(List.of(new SimulatedFill("{\"fill_id\":\"no-time\",\"ticker\":\"KXA\",\"count\":1}",
@@ -53,28 +56,90 @@ class ObservabilityIT extends SimulatedAccountTest {
             assertThat(metrics).containsEntry("kalshi_fills_fetched_total{account=\"main\"}", 62.0)
                     .containsEntry("kalshi_fills_new_total{account=\"main\"}", 30.0)
                     .containsEntry("kalshi_fills_deduplicated_total{account=\"main\"}", 30.0)
-                    .containsEntry("kalshi_fills_rejected_total{account=\"main\"}", 2.0)
-                    .containsEntry("kalshi_fills_inserted_total{account=\"main\"}", 30.0);
-            assertThat(metrics.get("kalshi_fills_insert_seconds_count{account=\"main\"}")).isGreaterThanOrEqualTo(1.0);
-            assertThat(metrics.get("kalshi_fills_insert_seconds_sum{account=\"main\"}")).isPositive();
+                    .containsEntry("kalshi_fills_rejected_total{account=\"main\"}", 1.0)
+                    .containsEntry("kalshi_fills_rejected_reseen_total{account=\"main\"}", 1.0)
+                    .containsEntry("kalshi_fills_inserted_total{account=\"main\"}", 30.0)
+                    .containsEntry("kalshi_fills_poll_seconds_count{account=\"main\",result=\"complete\"}", 2.0)
+                    .containsEntry("kalshi_fills_poll_seconds_count{account=\"main\",result=\"failed\"}", 0.0)
+                    .containsEntry("kalshi_fills_insert_seconds_count{account=\"main\",result=\"failed\"}", 0.0)
+                    .containsEntry("kalshi_fills_backfill_progress_ratio{account=\"main\"}", 1.0)
+                    .containsEntry("kalshi_api_errors_total{account=\"main\",kind=\"rate_limited\",status=\"429\"}", 0.0)
+                    .containsEntry("hikaricp_connections_max{pool=\"clickhouse\"}", 4.0);
+            double inserts = metrics.get("kalshi_fills_insert_seconds_count{account=\"main\",result=\"ok\"}");
+            assertThat(inserts).isGreaterThanOrEqualTo(1.0);
+            assertThat(metrics.get("kalshi_fills_insert_seconds_bucket{account=\"main\",result=\"ok\",le=\"+Inf\"}")).isEqualTo(inserts);
+            assertThat(metrics.get("kalshi_fills_poll_seconds_bucket{account=\"main\",result=\"complete\",le=\"3600.0\"}")).isEqualTo(2.0);
             assertThat(metrics.get("kalshi_fills_last_successful_poll_age_seconds{account=\"main\"}")).isBetween(0.0, 10.0);
-            assertThat(get(ingester, "/observe/health")).satisfies(health -> {
-                assertThat(health.statusCode()).isEqualTo(200);
-                assertThat(json(health).get("status").asText()).isEqualTo("UP");
-            });
+            assertThat(metrics.get("kalshi_fills_newest_fill_age_seconds{account=\"main\"}")).as("the newest fill is the last simulated")
+                    .isBetween(0.0, Duration.between(now, Instant.now()).toSeconds() + 2.0);
+            assertThat(get(ingester, "/observe/health/ready").statusCode()).isEqualTo(200);
             assertThat(dockerHealthCheck(ingester)).as("the Dockerfile's HEALTHCHECK while UP").isZero();
 
             kalshi.failRequests(Fault.SERVER_ERROR, 0, 1);
             ingester.tick();
-            HttpResponse<String> down = get(ingester, "/observe/health");
+            HttpResponse<String> down = get(ingester, "/observe/health/ready");
             assertThat(down.statusCode()).isEqualTo(503);
             assertThat(pipelineCheck(down).get("message").asText())
                     .startsWith("polls failing since ").contains("Kalshi answered HTTP 500 to GET");
-            assertThat(scrape(ingester)).containsEntry("kalshi_api_errors_total{account=\"main\",status=\"500\"}", 1.0);
-            assertThat(dockerHealthCheck(ingester)).as("the Dockerfile's HEALTHCHECK while DOWN").isNotZero();
+            HttpResponse<String> live = get(ingester, "/observe/health/live");
+            assertThat(live.statusCode()).as("a Kalshi outage is no reason to restart").isEqualTo(200);
+            System.out.println("KALSHI OUTAGE, READY: " + down.body() + "\nKALSHI OUTAGE, LIVE: " + live.body());
+            assertThat(scrape(ingester)).containsEntry("kalshi_api_errors_total{account=\"main\",kind=\"server_error\",status=\"500\"}", 1.0)
+                    .containsEntry("kalshi_fills_poll_seconds_count{account=\"main\",result=\"failed\"}", 1.0);
+            assertThat(dockerHealthCheck(ingester)).as("the Dockerfile's HEALTHCHECK while Kalshi fails").isZero();
 
             ingester.tick();
+            assertThat(get(ingester, "/observe/health/ready").statusCode()).isEqualTo(200);
             assertThat(get(ingester, "/observe/health").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void every_metric_the_alert_rules_and_the_dashboard_name_is_exported() throws Exception {
+        kalshi.addFills(new SimulatedFills(9).between(Instant.now().minus(Duration.ofMinutes(5)), Instant.now(), 5));
+        try (RunningIngester ingester = RunningIngester.start(settings())) {
+            ingester.tick();
+            Eventually.equals(5L, this::stored, Duration.ofSeconds(20));
+
+            HttpResponse<String> response = get(ingester, "/observe/metrics");
+            Set<String> exported = response.body().lines().filter(line -> !line.startsWith("#") && !line.isBlank())
+                    .map(line -> line.replaceFirst("[{ ].*", "")).collect(Collectors.toSet());
+            assertThat(DeployedMetricNames.all()).isNotEmpty().allSatisfy(name -> assertThat(exported).as(name).contains(name));
+        }
+    }
+
+    @Test
+    void a_first_backfill_is_ready_and_says_how_far_it_got() throws Exception {
+        Instant now = Instant.now();
+        kalshi.addFills(new SimulatedFills(11).between(now.minus(Duration.ofDays(20)), now, 120));
+        kalshi.delayResponses(Duration.ofMillis(200));
+        Map<String, String> settings = settings();
+        settings.put("kalshi.fills.page-limit", "5");
+        settings.put("fills.poll.cron", "0/1 * * * * ?");
+        settings.put("fills.health.max-missed-polls", "2");
+        try (RunningIngester ingester = RunningIngester.startOnSchedule(settings)) {
+            Eventually.equals(true, () -> backfillMessage(ingester).contains("oldest fill reached 20"), Duration.ofSeconds(20));
+            HttpResponse<String> ready = get(ingester, "/observe/health/ready");
+            assertThat(ready.statusCode()).isEqualTo(200);
+            assertThat(pipelineCheck(ready).get("message").asText()).startsWith("backfill in progress for ")
+                    .containsPattern(" pages? read, oldest fill reached 20").endsWith(", reading back through everything Kalshi has");
+            Map<String, Double> metrics = scrape(ingester);
+            assertThat(metrics.get("kalshi_fills_backfill_progress_ratio{account=\"main\"}")).as("a first run's window has no start").isNaN();
+            assertThat(metrics.get("kalshi_fills_backfill_oldest_fill_timestamp_seconds{account=\"main\"}"))
+                    .isBetween((double) now.minus(Duration.ofDays(20)).getEpochSecond(), (double) now.getEpochSecond());
+            System.out.println("FIRST BACKFILL, READY: " + ready.body());
+
+            Eventually.equals(120L, this::stored, Duration.ofSeconds(60));
+            Eventually.equals(false, () -> backfillMessage(ingester).contains("backfill"), Duration.ofSeconds(10));
+            assertThat(get(ingester, "/observe/health/ready").statusCode()).isEqualTo(200);
+        }
+    }
+
+    private static String backfillMessage(RunningIngester ingester) {
+        try {
+            return pipelineCheck(get(ingester, "/observe/health/ready")).path("message").asText("");
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -92,11 +157,12 @@ class ObservabilityIT extends SimulatedAccountTest {
                 proxy.refuseRequestsTo("HTTP/1.1", 0, Integer.MAX_VALUE / 2);
                 ingester.tick();
 
-                HttpResponse<String> down = get(ingester, "/observe/health");
+                HttpResponse<String> down = get(ingester, "/observe/health/ready");
                 assertThat(down.statusCode()).isEqualTo(503);
                 assertThat(pipelineCheck(down).get("message").asText()).startsWith("polls failing since ")
                         .contains("cannot read the poll checkpoint from ClickHouse: ");
-                assertThat(scrape(ingester).keySet()).as("not a failure of Kalshi").noneMatch(name -> name.startsWith("kalshi_api_errors"));
+                assertThat(scrape(ingester)).as("not a failure of Kalshi")
+                        .allSatisfy((series, value) -> assertThat(series.startsWith("kalshi_api_errors") ? value : 0.0).as(series).isZero());
             }
         }
     }
@@ -109,14 +175,6 @@ class ObservabilityIT extends SimulatedAccountTest {
         Process probe = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true).start();
         assertThat(probe.waitFor(10, TimeUnit.SECONDS)).isTrue();
         return probe.exitValue();
-    }
-
-    private static int healthStatus(RunningIngester ingester) {
-        try {
-            return get(ingester, "/observe/health").statusCode();
-        } catch (IOException | InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static HttpResponse<String> get(RunningIngester ingester, String path) throws IOException, InterruptedException {
@@ -162,16 +220,44 @@ class ObservabilityIT extends SimulatedAccountTest {
             settings.put("camel.routecontroller.back-off-multiplier", "1");
             try (CapturedLogs logs = CapturedLogs.capture(); RunningIngester ingester = RunningIngester.startOnSchedule(settings)) {
                 assertThat(logs.events("clickhouse_unreachable")).singleElement();
-                HttpResponse<String> down = get(ingester, "/observe/health");
+                HttpResponse<String> down = get(ingester, "/observe/health/ready");
                 assertThat(down.statusCode()).isEqualTo(503);
                 assertThat(down.body()).contains("cannot create the tables of account 'main' in ClickHouse: ");
+                HttpResponse<String> live = get(ingester, "/observe/health/live");
+                assertThat(live.statusCode()).as("waiting for ClickHouse is no reason to restart").isEqualTo(200);
+                System.out.println("CLICKHOUSE DOWN AT START, LIVE: " + live.body());
 
                 String[] table = this.table.split("\\.");
                 Eventually.equals(5L, () -> clickHouse.rowsIn(table[0], table[1]), Duration.ofSeconds(60));
-                Eventually.equals(200, () -> healthStatus(ingester), Duration.ofSeconds(30));
+                Eventually.equals(200, () -> status(ingester, "/observe/health"), Duration.ofSeconds(30));
                 assertThat(logs.events("configuration_error")).isEmpty();
                 System.out.println("DOWN WHILE STARTING: " + down.body());
             }
+        }
+    }
+
+    @Test
+    void liveness_is_down_once_camel_gives_up_starting_the_route() throws Exception {
+        try (ClickHouseProxy proxy = new ClickHouseProxy(clickHouse.port())) {
+            proxy.refuseRequestsTo("HTTP/1.1", 0, Integer.MAX_VALUE / 2);
+            Map<String, String> settings = settings();
+            settings.put("clickhouse.url", proxy.jdbcUrl());
+            settings.put("camel.routecontroller.back-off-delay", "200");
+            settings.put("camel.routecontroller.back-off-multiplier", "1");
+            settings.put("camel.routecontroller.back-off-max-attempts", "2");
+            try (RunningIngester ingester = RunningIngester.startOnSchedule(settings)) {
+                Eventually.equals(503, () -> status(ingester, "/observe/health/live"), Duration.ofSeconds(30));
+                assertThat(get(ingester, "/observe/health/live").body()).contains("\"name\":\"route-main\",\"status\":\"DOWN\"")
+                        .contains("route fills-poll-main could not be started and is no longer retried");
+            }
+        }
+    }
+
+    private static int status(RunningIngester ingester, String path) {
+        try {
+            return get(ingester, path).statusCode();
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
         }
     }
 }

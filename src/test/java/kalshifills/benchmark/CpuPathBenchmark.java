@@ -106,7 +106,13 @@ public class CpuPathBenchmark {
         }
 
         @Override
-        public void reject(List<RejectedFill> rejected) {
+        public int reject(List<RejectedFill> rejected) {
+            return rejected.size();
+        }
+
+        @Override
+        public Optional<Instant> newestFill() {
+            return Optional.empty();
         }
 
         @Override

@@ -61,6 +61,22 @@ class FillsTickTest {
     private static final String LAST_EMPTY_PAGE = "{\"fills\":[],\"cursor\":\"\"}";
 
     @Test
+    void the_share_of_the_window_covered_goes_from_the_polls_start_back_to_the_oldest_fill_reached() throws Exception {
+        FillsTick windowed = tick(NOON.instant().minus(Duration.ofDays(4)).getEpochSecond());
+        assertThat(windowed.windowCovered()).isZero();
+        answer(windowed, cutoff, "{\"fills\":[" + fill("a", NOON.instant().minus(Duration.ofHours(2))) + ","
+                + fill("b", NOON.instant().minus(Duration.ofDays(1))) + "],\"cursor\":\"next\"}");
+
+        assertThat(windowed.oldestFill()).isEqualTo(NOON.instant().minus(Duration.ofDays(1)));
+        assertThat(windowed.windowCovered()).isEqualTo(0.25);
+
+        FillsTick firstRun = tick(null);
+        answer(firstRun, cutoff, "{\"fills\":[" + fill("c", NOON.instant().minus(Duration.ofDays(1))) + "],\"cursor\":\"next\"}");
+        assertThat(firstRun.windowCovered()).as("everything Kalshi has: no start to measure against").isNull();
+        assertThat(firstRun.oldestFill()).isEqualTo(NOON.instant().minus(Duration.ofDays(1)));
+    }
+
+    @Test
     void every_page_repeats_the_filters_and_passes_the_cursor_back() throws Exception {
         FillsQuery filtered = new FillsQuery(50, 3, "KX HIGH&NY");
         FillsTick tick = tick(Instant.parse("2026-11-24T11:50:00Z").getEpochSecond());

@@ -16,21 +16,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PollFailureTest {
 
     @Test
-    void a_failed_request_to_kalshi_is_counted_by_its_status_or_by_what_went_wrong() {
-        assertThat(PollFailure.apiErrorStatus(new HttpOperationFailedException("http://k/fills", 429, "Too Many Requests", null, Map.of(), "")))
-                .hasValue("429");
-        assertThat(PollFailure.apiErrorStatus(new CamelExchangeException("wrapped", null, new SocketTimeoutException("Read timed out"))))
-                .hasValue("timeout");
-        assertThat(PollFailure.apiErrorStatus(new ConnectException("Connection refused"))).hasValue("unreachable");
-        assertThat(PollFailure.apiErrorStatus(new JsonEOFException(null, null, "Unexpected end-of-input"))).hasValue("invalid_response");
-        assertThat(PollFailure.apiErrorStatus(new KalshiResponseException("no fills list"))).hasValue("invalid_response");
+    void a_failed_request_to_kalshi_is_counted_by_its_status_and_by_what_went_wrong() {
+        assertThat(PollFailure.apiError(http(429))).hasValue(new PollFailure.ApiError("429", "rate_limited"));
+        assertThat(PollFailure.apiError(http(401))).hasValue(new PollFailure.ApiError("401", "unauthorized"));
+        assertThat(PollFailure.apiError(http(403))).hasValue(new PollFailure.ApiError("403", "unauthorized"));
+        assertThat(PollFailure.apiError(http(400))).hasValue(new PollFailure.ApiError("400", "client_error"));
+        assertThat(PollFailure.apiError(http(503))).hasValue(new PollFailure.ApiError("503", "server_error"));
+        assertThat(PollFailure.apiError(new CamelExchangeException("wrapped", null, new SocketTimeoutException("Read timed out"))))
+                .hasValue(new PollFailure.ApiError("none", "timeout"));
+        assertThat(PollFailure.apiError(new ConnectException("Connection refused"))).hasValue(new PollFailure.ApiError("none", "unreachable"));
+        assertThat(PollFailure.apiError(new JsonEOFException(null, null, "Unexpected end-of-input")))
+                .hasValue(new PollFailure.ApiError("none", "invalid_response"));
+        assertThat(PollFailure.apiError(new KalshiResponseException("no fills list"))).hasValue(new PollFailure.ApiError("none", "invalid_response"));
+    }
+
+    private static HttpOperationFailedException http(int status) {
+        return new HttpOperationFailedException("http://k/fills", status, "", null, Map.of(), "");
     }
 
     @Test
     void a_failure_to_read_the_checkpoint_from_clickhouse_is_not_kalshis() {
         SQLException clickHouseDown = new SQLException("Query request failed", new IOException("failed to respond"));
 
-        assertThat(PollFailure.apiErrorStatus(clickHouseDown)).isEmpty();
+        assertThat(PollFailure.apiError(clickHouseDown)).isEmpty();
         assertThat(PollFailure.describe(clickHouseDown)).startsWith("cannot read the poll checkpoint from ClickHouse: ");
     }
 }

@@ -12,40 +12,49 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class PipelineHealthCheckTest {
 
+    private static final Duration POLL = Duration.ofMillis(20);
+
     private final SettableClock clock = new SettableClock(Instant.parse("2026-11-24T12:00:00Z"));
     private final PipelineStatus status = new PipelineStatus("main", clock, new SimpleMeterRegistry());
     private final PipelineHealthCheck check = new PipelineHealthCheck(status, Duration.ofMinutes(1));
 
     @Test
+    void a_readiness_check_only_as_a_restart_mends_neither_kalshi_nor_clickhouse() {
+        assertThat(check.isReadiness()).isTrue();
+        assertThat(check.isLiveness()).isFalse();
+    }
+
+    @Test
     void up_while_polls_and_inserts_succeed() {
-        status.pollSucceeded();
-        status.insertSucceeded(10, Duration.ofMillis(5));
+        status.pollSucceeded(POLL);
+        status.insertSucceeded(10, Duration.ofMillis(5), clock.instant());
 
         HealthCheck.Result result = check.call();
 
         assertThat(result.getState()).isEqualTo(HealthCheck.State.UP);
+        assertThat(result.getMessage()).isEmpty();
         assertThat(result.getDetails()).containsEntry("last_poll_ok", "2026-11-24T12:00:00Z");
     }
 
     @Test
     void down_saying_since_when_and_why_while_inserts_fail_then_up_again() {
-        status.insertFailed("SQLException: Connection refused");
+        status.insertFailed("SQLException: Connection refused", Duration.ofMillis(5));
         clock.advance(Duration.ofSeconds(30));
-        status.insertFailed("SQLTransientConnectionException: clickhouse - Connection is not available");
+        status.insertFailed("SQLTransientConnectionException: clickhouse - Connection is not available", Duration.ofMillis(5));
 
         HealthCheck.Result down = check.call();
         assertThat(down.getState()).isEqualTo(HealthCheck.State.DOWN);
         assertThat(down.getMessage()).hasValue("inserts into ClickHouse failing since 2026-11-24T12:00:00Z:"
                 + " SQLTransientConnectionException: clickhouse - Connection is not available");
 
-        status.insertSucceeded(10, Duration.ofMillis(5));
+        status.insertSucceeded(10, Duration.ofMillis(5), clock.instant());
         assertThat(check.call().getState()).isEqualTo(HealthCheck.State.UP);
     }
 
     @Test
     void down_naming_both_when_polls_and_inserts_fail() {
-        status.pollFailed("Kalshi answered HTTP 503");
-        status.insertFailed("SQLException: Connection refused");
+        status.pollFailed("Kalshi answered HTTP 503", POLL);
+        status.insertFailed("SQLException: Connection refused", Duration.ofMillis(5));
 
         assertThat(check.call().getMessage()).hasValue("polls failing since 2026-11-24T12:00:00Z: Kalshi answered HTTP 503;"
                 + " inserts into ClickHouse failing since 2026-11-24T12:00:00Z: SQLException: Connection refused");
@@ -61,9 +70,49 @@ class PipelineHealthCheckTest {
         assertThat(stale.getState()).isEqualTo(HealthCheck.State.DOWN);
         assertThat(stale.getMessage()).hasValue("no complete poll for 61 s (the limit is 60 s)");
 
-        status.pollSucceeded();
+        status.pollSucceeded(POLL);
         assertThat(check.call().getState()).isEqualTo(HealthCheck.State.UP);
         clock.advance(Duration.ofSeconds(90));
         assertThat(check.call().getMessage()).hasValue("no complete poll for 90 s (the limit is 60 s)");
+    }
+
+    @Test
+    void a_backfill_that_still_reads_pages_is_up_and_says_how_far_it_got() {
+        status.pollStarted();
+        for (int page = 1; page <= 30; page++) {
+            clock.advance(Duration.ofSeconds(10));
+            status.pageRead(page, Instant.parse("2026-11-20T00:00:00Z"), 0.375);
+        }
+
+        HealthCheck.Result backfill = check.call();
+
+        assertThat(backfill.getState()).isEqualTo(HealthCheck.State.UP);
+        assertThat(backfill.getMessage()).hasValue("backfill in progress for 300 s: 30 pages read, oldest fill reached"
+                + " 2026-11-20T00:00:00Z, 37.5 % of the window covered");
+        assertThat(backfill.getDetails()).containsEntry("poll_pages", 30).containsEntry("poll_window_covered", "0.375");
+    }
+
+    @Test
+    void a_first_run_reading_back_through_everything_says_so() {
+        status.pollStarted();
+        clock.advance(Duration.ofSeconds(90));
+        status.pageRead(9, Instant.parse("2026-08-01T00:00:00Z"), null);
+
+        assertThat(check.call().getMessage()).hasValue("backfill in progress for 90 s: 9 pages read, oldest fill reached"
+                + " 2026-08-01T00:00:00Z, reading back through everything Kalshi has");
+    }
+
+    @Test
+    void a_backfill_that_stopped_reading_pages_is_down() {
+        status.pollStarted();
+        clock.advance(Duration.ofSeconds(30));
+        status.pageRead(3, Instant.parse("2026-11-20T00:00:00Z"), 0.1);
+        clock.advance(Duration.ofSeconds(61));
+
+        HealthCheck.Result stalled = check.call();
+
+        assertThat(stalled.getState()).isEqualTo(HealthCheck.State.DOWN);
+        assertThat(stalled.getMessage()).hasValue("no complete poll for 91 s, and the poll in progress read no page for 61 s"
+                + " (the limit is 60 s)");
     }
 }

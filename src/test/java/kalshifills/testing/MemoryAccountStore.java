@@ -57,8 +57,15 @@ public final class MemoryAccountStore implements AccountStore {
     }
 
     @Override
-    public void reject(List<RejectedFill> fills) {
-        rejected.addAll(fills);
+    public int reject(List<RejectedFill> fills) {
+        List<RejectedFill> fresh = fills.stream().filter(fill -> !rejected.contains(fill)).toList();
+        rejected.addAll(fresh);
+        return fresh.size();
+    }
+
+    @Override
+    public Optional<Instant> newestFill() {
+        return batches.stream().flatMap(List::stream).map(NormalizedFill::ts).max(Instant::compareTo);
     }
 
     @Override

@@ -59,6 +59,16 @@ public final class RunningIngester implements AutoCloseable {
         return new RunningIngester(started(overrides));
     }
 
+    /**
+     * The service on its own schedule with no settings but application.properties and these environment variables, read
+     * as the service reads its environment.
+     */
+    public static RunningIngester startInEnvironment(Map<String, String> variables) {
+        Main main = Application.newMain(variables::get);
+        main.start();
+        return new RunningIngester(main);
+    }
+
     private static Main started(Properties overrides) {
         Main main = Application.newMain();
         main.setOverrideProperties(overrides);

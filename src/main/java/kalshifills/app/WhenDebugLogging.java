@@ -1,0 +1,29 @@
+package kalshifills.app;
+
+import java.util.Locale;
+
+import ch.qos.logback.core.PropertyDefinerBase;
+
+/**
+ * A logback variable with one value when {@code LOG_LEVEL} is debug or trace and another otherwise, so that stack traces
+ * are written only while debugging (logback has no conditions without the Janino compiler).
+ */
+public final class WhenDebugLogging extends PropertyDefinerBase {
+
+    private String debug = "";
+    private String otherwise = "";
+
+    public void setDebug(String debug) {
+        this.debug = debug;
+    }
+
+    public void setOtherwise(String otherwise) {
+        this.otherwise = otherwise;
+    }
+
+    @Override
+    public String getPropertyValue() {
+        String level = System.getenv("LOG_LEVEL");
+        return level != null && (level.equalsIgnoreCase("debug") || level.equalsIgnoreCase("trace")) ? debug : otherwise;
+    }
+}
