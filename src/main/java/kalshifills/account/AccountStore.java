@@ -37,7 +37,7 @@ public interface AccountStore {
      */
     int reject(List<RejectedFill> rejected) throws SQLException;
 
-    /** The time of the newest fill stored, if any. */
+    /** The time of the newest fill of this account's subaccount and market filters stored, if any. */
     Optional<Instant> newestFill() throws SQLException;
 
     /** One batch of new fills, in one insert that a retry cannot duplicate. */

@@ -95,8 +95,8 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
         this.cutoff = new HistoricalCutoff(settings.seconds("kalshi.historical.cutoff-max-age-seconds", 0, 24 * 3600), services.clock());
         this.store = services.stores().open(settings, pollKey);
         this.state = new PollState(store, new LoggedProblems(name), services.clock(), rememberedIds);
-        this.status = new PipelineStatus(name, services.clock(), services.meters());
-        this.healthCheck = new PipelineHealthCheck(status, services.maxPollAge());
+        this.status = new PipelineStatus(name, services.clock(), services.meters(), services.maxPollAge());
+        this.healthCheck = new PipelineHealthCheck(status);
     }
 
     public String name() {
@@ -126,6 +126,7 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
             status.cannotPoll(e.getMessage());
             throw e;
         }
+        readNewestFill();
         if (route.getEndpoint() instanceof QuartzEndpoint quartz) {
             try {
                 Scheduler scheduler = quartz.getComponent().getScheduler();
@@ -139,21 +140,30 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
         }
     }
 
-    /**
-     * Once, as the route starts; a tick that comes first (the cron firing while the route starts) makes sure too. The
-     * newest fill stored so far starts the freshness gauge.
-     */
+    /** Once, as the route starts; a tick that comes first (the cron firing while the route starts) makes sure too. */
     private void createTables() {
         if (tablesCreated) {
             return;
         }
         try {
             store.create();
-            store.newestFill().ifPresent(status::fillStored);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create the tables of account '" + name + "' in ClickHouse: " + FailureReason.of(e), e);
         }
         tablesCreated = true;
+    }
+
+    /** The freshness gauge starts from the newest fill the account has stored; unknown until an insert if it cannot be read. */
+    private void readNewestFill() {
+        try {
+            store.newestFill().ifPresent(status::fillStored);
+        } catch (SQLException e) {
+            LOG.atWarn().setMessage("newest_fill_unknown")
+                    .addKeyValue("account", name)
+                    .addKeyValue("reason", FailureReason.of(e))
+                    .addKeyValue("outcome", "kalshi_fills_newest_fill_age_seconds is NaN until the next insert")
+                    .log();
+        }
     }
 
     @Override
@@ -274,7 +284,12 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
     public void endTick() throws InterruptedException {
         batches.forceCompletionOfAllGroups();
         boolean complete = state.endPoll(tick.newFills() > 0, storeTimeout);
-        status.pollSucceeded(Duration.ofNanos(System.nanoTime() - tickStartedNanos));
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - tickStartedNanos);
+        if (complete) {
+            status.pollSucceeded(elapsed);
+        } else {
+            status.pollIncomplete(elapsed);
+        }
         tick.logEnd(name, complete, services.clock().instant());
     }
 

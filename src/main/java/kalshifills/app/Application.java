@@ -87,6 +87,10 @@ public final class Application {
         main.configure().addConfiguration(IngesterConfiguration.class);
         main.setPropertyPlaceholderLocations("file:" + PROPERTIES);
         PropertiesFile.environmentOverrides(PROPERTIES, environment).forEach(main::addOverrideProperty);
+        // Camel's placeholders would take a variable before a -D; its camel.* options the other way round. With the
+        // variables of the file's keys given above, and the others only as a fallback, every key reads -D, then the
+        // environment, then the file.
+        main.addOverrideProperty("camel.component.properties.environment-variable-mode", "1");
         return main;
     }
 

@@ -5,8 +5,9 @@ import java.util.Locale;
 import ch.qos.logback.core.PropertyDefinerBase;
 
 /**
- * A logback variable with one value when {@code LOG_LEVEL} is debug or trace and another otherwise, so that stack traces
- * are written only while debugging (logback has no conditions without the Janino compiler).
+ * A logback variable with one value when {@code LOG_LEVEL} (a system property, else the environment variable) is debug
+ * or trace and another otherwise, so that stack traces and the libraries' own lines are written only while debugging
+ * (logback has no conditions without the Janino compiler).
  */
 public final class WhenDebugLogging extends PropertyDefinerBase {
 
@@ -23,7 +24,7 @@ public final class WhenDebugLogging extends PropertyDefinerBase {
 
     @Override
     public String getPropertyValue() {
-        String level = System.getenv("LOG_LEVEL");
+        String level = System.getProperty("LOG_LEVEL", System.getenv("LOG_LEVEL"));
         return level != null && (level.equalsIgnoreCase("debug") || level.equalsIgnoreCase("trace")) ? debug : otherwise;
     }
 }

@@ -1,9 +1,9 @@
 package kalshifills.clickhouse;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -15,6 +15,7 @@ import javax.sql.DataSource;
 import kalshifills.account.AccountStore;
 import kalshifills.fill.NormalizedFill;
 import kalshifills.fill.RejectedFill;
+import kalshifills.kalshi.FillsQuery;
 import kalshifills.settings.ConfigurationException;
 import kalshifills.settings.ServiceSettings;
 import kalshifills.settings.Settings;
@@ -28,6 +29,7 @@ public final class ClickHouseAccountStore implements AccountStore {
     private final PollStateTable checkpoints;
     private final RejectedFillWriter rejects;
     private final FillBatchWriter writer;
+    private final FillsQuery filters;
 
     public ClickHouseAccountStore(DataSource dataSource, Settings settings, String pollKey, String version) {
         this.dataSource = dataSource;
@@ -37,6 +39,7 @@ public final class ClickHouseAccountStore implements AccountStore {
         this.rejects = new RejectedFillWriter(dataSource, schema, Clock.systemUTC(),
                 settings.integer("fills.dedupe.remembered-ids", 1_000, 100_000_000));
         this.writer = new FillBatchWriter(dataSource, schema, settings.text("fills.instance-id"), version);
+        this.filters = ServiceSettings.fillsQuery(settings);
     }
 
     /** The store of each account, in the tables its settings name. */
@@ -76,11 +79,19 @@ public final class ClickHouseAccountStore implements AccountStore {
     @Override
     public Optional<Instant> newestFill() throws SQLException {
         try (Connection connection = dataSource.getConnection();
-                Statement statement = connection.createStatement();
-                ResultSet newest = statement.executeQuery(schema.newestFillSql())) {
-            newest.next();
-            long millis = newest.getLong(1);
-            return newest.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(millis));
+                PreparedStatement query = connection.prepareStatement(schema.newestFillSql(filters.subaccount() != null, filters.ticker() != null))) {
+            int parameter = 1;
+            if (filters.subaccount() != null) {
+                query.setInt(parameter++, filters.subaccount());
+            }
+            if (filters.ticker() != null) {
+                query.setString(parameter, filters.ticker());
+            }
+            try (ResultSet newest = query.executeQuery()) {
+                newest.next();
+                long millis = newest.getLong(1);
+                return newest.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(millis));
+            }
         }
     }
 

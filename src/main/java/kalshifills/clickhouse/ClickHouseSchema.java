@@ -184,9 +184,13 @@ public final class ClickHouseSchema {
                 + " AND fill_id IN (" + parameters(count) + ")";
     }
 
-    /** The time of the newest fill stored, in epoch milliseconds; NULL in an empty table. */
-    String newestFillSql() {
-        return "SELECT toUnixTimestamp64Milli(maxOrNull(ts)) FROM " + fillsTable;
+    /**
+     * The time of the newest fill stored, in epoch milliseconds (NULL when there is none), of one subaccount and one
+     * market where those are bound (a fill without a subaccount is the primary's, 0).
+     */
+    String newestFillSql(boolean bySubaccount, boolean byTicker) {
+        return "SELECT toUnixTimestamp64Milli(maxOrNull(ts)) FROM " + fillsTable + " WHERE 1"
+                + (bySubaccount ? " AND ifNull(subaccount, 0) = ?" : "") + (byTicker ? " AND market_ticker = ?" : "");
     }
 
     /** Which of {@code count} bound reject keys are stored. */

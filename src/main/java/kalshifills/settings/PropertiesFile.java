@@ -12,8 +12,8 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * application.properties and the rule for overriding it, Camel's: a key is taken from its environment variable
- * ({@link ConfigurationException#environmentVariable}), else a system property ({@code -Dkey=value}), else the file.
+ * application.properties and the rule for overriding it: a key is taken from a system property ({@code -Dkey=value}),
+ * else its environment variable ({@link ConfigurationException#environmentVariable}), else the file.
  */
 public final class PropertiesFile {
 
@@ -23,8 +23,8 @@ public final class PropertiesFile {
     /** The settings without a Camel context, for the maintenance commands and the checks made before Camel starts. */
     public static Settings read(Path file) {
         Properties properties = load(file);
-        return new Settings(key -> Optional.ofNullable(System.getenv(ConfigurationException.environmentVariable(key)))
-                .or(() -> Optional.ofNullable(System.getProperty(key)))
+        return new Settings(key -> Optional.ofNullable(System.getProperty(key))
+                .or(() -> Optional.ofNullable(System.getenv(ConfigurationException.environmentVariable(key))))
                 .or(() -> Optional.ofNullable(properties.getProperty(key))));
     }
 

@@ -39,6 +39,7 @@ public final class PipelineStatus {
 
     private final String account;
     private final Clock clock;
+    private final Duration maxPollAge;
     private final Instant startedAt;
     private final MeterRegistry meters;
     private final Counter fetched;
@@ -50,16 +51,22 @@ public final class PipelineStatus {
     private final Timer insertsOk;
     private final Timer insertsFailed;
     private final Timer pollsComplete;
+    private final Timer pollsIncomplete;
     private final Timer pollsFailed;
     private Outcome polls = new Outcome(null, null, null);
     private Outcome inserts = new Outcome(null, null, null);
     private PollProgress running;
     private Instant newestStoredFill;
 
-    /** @param account the Kalshi account this pipeline polls, a tag on every meter */
-    public PipelineStatus(String account, Clock clock, MeterRegistry meters) {
+    /**
+     * @param account    the Kalshi account this pipeline polls, a tag on every meter
+     * @param maxPollAge how long polls may go without one completing (a few ticks): a poll running longer than that and
+     *                   still reading pages is a backfill
+     */
+    public PipelineStatus(String account, Clock clock, MeterRegistry meters, Duration maxPollAge) {
         this.account = account;
         this.clock = clock;
+        this.maxPollAge = maxPollAge;
         this.startedAt = clock.instant();
         this.meters = meters;
         fetched = counter("kalshi.fills.fetched", "Fills read from Kalshi, overlap included");
@@ -70,15 +77,20 @@ public final class PipelineStatus {
         inserted = counter("kalshi.fills.inserted", "Fills written to ClickHouse by a successful batch insert");
         insertsOk = timer("kalshi.fills.insert", "Batch inserts into ClickHouse, retries included", "ok", INSERT_BUCKETS);
         insertsFailed = timer("kalshi.fills.insert", "Batch inserts into ClickHouse, retries included", "failed", INSERT_BUCKETS);
-        pollsComplete = timer("kalshi.fills.poll", "Polls of Kalshi, from the first request until the fills are stored", "complete", POLL_BUCKETS);
-        pollsFailed = timer("kalshi.fills.poll", "Polls of Kalshi, from the first request until the fills are stored", "failed", POLL_BUCKETS);
+        String polls = "Polls of Kalshi, from the first request until the fills are stored (incomplete: some were not, and the next poll"
+                + " starts from the same checkpoint)";
+        pollsComplete = timer("kalshi.fills.poll", polls, "complete", POLL_BUCKETS);
+        pollsIncomplete = timer("kalshi.fills.poll", polls, "incomplete", POLL_BUCKETS);
+        pollsFailed = timer("kalshi.fills.poll", polls, "failed", POLL_BUCKETS);
         gauge("kalshi.fills.last.successful.poll.age", "Seconds since the last poll that read every page and stored its fills (since start while there was none)",
                 "seconds", PipelineStatus::lastSuccessfulPollAgeSeconds);
         gauge("kalshi.fills.newest.fill.age", "Seconds from the newest fill stored to now (NaN until one is known)",
                 "seconds", PipelineStatus::newestFillAgeSeconds);
-        gauge("kalshi.fills.backfill.progress", "Share of the running poll's window read so far, newest first; 1 with no poll running, NaN"
-                + " while a first run reads back through everything Kalshi has", "ratio", PipelineStatus::backfillProgress);
-        gauge("kalshi.fills.backfill.oldest.fill", "Time of the oldest fill the running poll has reached, epoch seconds (NaN with no poll running)",
+        gauge("kalshi.fills.backfill.in.progress", "1 while a poll has run for longer than the health check's limit and still reads pages",
+                null, status -> status.backfill() == null ? 0 : 1);
+        gauge("kalshi.fills.backfill.progress", "Share of the backfill's window read so far, newest first; 1 with no backfill, NaN while a"
+                + " first run reads back through everything Kalshi has", "ratio", PipelineStatus::backfillProgress);
+        gauge("kalshi.fills.backfill.oldest.fill", "Time of the oldest fill the backfill has reached, epoch seconds (NaN with no backfill)",
                 "timestamp_seconds", PipelineStatus::backfillOldestFill);
         // The series an alert watches exists from the start, so that the first 429 is an increase.
         apiErrors("429", "rate_limited");
@@ -163,6 +175,14 @@ public final class PipelineStatus {
         }
     }
 
+    /** The poll read every page, but some of its fills are not stored (their inserts failed, or took too long). */
+    public void pollIncomplete(Duration elapsed) {
+        pollsIncomplete.record(elapsed);
+        synchronized (this) {
+            running = null;
+        }
+    }
+
     public void pollFailed(String reason, Duration elapsed) {
         pollsFailed.record(elapsed);
         synchronized (this) {
@@ -212,6 +232,22 @@ public final class PipelineStatus {
         return running;
     }
 
+    /** The poll in progress if it is a backfill: running for longer than the limit, and it read a page within it; else null. */
+    public synchronized PollProgress backfill() {
+        if (running == null) {
+            return null;
+        }
+        Instant now = clock.instant();
+        Instant lastProgress = running.lastPageAt() == null ? running.startedAt() : running.lastPageAt();
+        boolean longerThanTicks = Duration.between(running.startedAt(), now).compareTo(maxPollAge) > 0;
+        return longerThanTicks && Duration.between(lastProgress, now).compareTo(maxPollAge) <= 0 ? running : null;
+    }
+
+    /** The limit the health check holds polls to. */
+    public Duration maxPollAge() {
+        return maxPollAge;
+    }
+
     /** Since the last poll that read every page, or since start while there was none. */
     public synchronized Duration sinceLastSuccessfulPoll() {
         return Duration.between(polls.lastSuccess() == null ? startedAt : polls.lastSuccess(), clock.instant());
@@ -225,15 +261,17 @@ public final class PipelineStatus {
         return newestStoredFill == null ? Double.NaN : Duration.between(newestStoredFill, clock.instant()).toMillis() / 1000.0;
     }
 
-    private synchronized double backfillProgress() {
-        if (running == null) {
+    private double backfillProgress() {
+        PollProgress backfill = backfill();
+        if (backfill == null) {
             return 1.0;
         }
-        return running.windowCovered() == null ? Double.NaN : running.windowCovered();
+        return backfill.windowCovered() == null ? Double.NaN : backfill.windowCovered();
     }
 
-    private synchronized double backfillOldestFill() {
-        return running == null || running.oldestFill() == null ? Double.NaN : running.oldestFill().toEpochMilli() / 1000.0;
+    private double backfillOldestFill() {
+        PollProgress backfill = backfill();
+        return backfill == null || backfill.oldestFill() == null ? Double.NaN : backfill.oldestFill().toEpochMilli() / 1000.0;
     }
 
     private Outcome failed(Outcome previous, String reason) {

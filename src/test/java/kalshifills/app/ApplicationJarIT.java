@@ -1,7 +1,5 @@
 package kalshifills.app;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,9 +22,11 @@ class ApplicationJarIT {
     @Test
     void demo_mode_runs_the_whole_pipeline_logs_json_lines_and_stops_cleanly_on_sigterm() throws Exception {
         String database = clickHouse.newDatabase();
-        int managementPort = freePort();
+        int managementPort = LocalClickHouse.freePort();
         ServiceProcess service = ServiceProcess.start(Map.of(
                 "camel.management.port", Integer.toString(managementPort),
+                // ACCOUNT_MAIN_KALSHI_FILLS_PAGE_LIMIT: an account's own setting from the environment.
+                "account.main.kalshi.fills.page-limit", "4",
                 "clickhouse.url", clickHouse.jdbcUrl(),
                 "clickhouse.fills-table", database + ".mm_fills",
                 "clickhouse.rejects-table", database + ".mm_fills_rejected",
@@ -49,15 +49,10 @@ class ApplicationJarIT {
         assertThat(service.events("fills_rejected")).singleElement()
                 .satisfies(e -> assertThat(e.get("fill_id").asText()).isEqualTo("demo-fill-without-time"));
         assertThat(service.events("fills_deduped").get(1).get("duplicates_filtered").asInt()).isGreaterThanOrEqualTo(55);
+        assertThat(service.events("fill_pipeline_stats").get(0).get("pages").asInt()).as("pages of 4 fills").isGreaterThanOrEqualTo(55 / 4);
         assertThat(service.lines()).anySatisfy(line -> assertThat(line).contains("Apache Camel 4.18.0 (kalshi-fills-ingester) shutdown"));
         long ingested = service.events("fills_ingested").stream().mapToLong(e -> e.get("count").asLong()).sum();
         assertThat(clickHouse.queryLong("SELECT count() FROM " + database + ".mm_fills")).isEqualTo(ingested).isGreaterThanOrEqualTo(55);
         assertThat(clickHouse.queryLong("SELECT uniqExact(fill_id) FROM " + database + ".mm_fills")).isEqualTo(ingested);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

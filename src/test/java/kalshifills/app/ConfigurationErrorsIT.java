@@ -72,6 +72,29 @@ class ConfigurationErrorsIT {
     }
 
     @Test
+    void a_clickhouse_that_does_not_answer_is_one_line_without_a_stack_trace() throws Exception {
+        try (ServerSocket closed = new ServerSocket(0)) {
+            int port = closed.getLocalPort();
+            closed.close();
+            ServiceProcess verify = ServiceProcess.start(Map.of("clickhouse.url", "jdbc:clickhouse://127.0.0.1:" + port), "verify");
+
+            assertThat(verify.exitWithin(Duration.ofSeconds(60))).isEqualTo(2);
+            assertThat(verify.events("configuration_error")).singleElement().satisfies(e -> assertThat(e.get("reason").asText())
+                    .startsWith("clickhouse.url (environment variable CLICKHOUSE_URL): cannot reach ClickHouse at jdbc:clickhouse://127.0.0.1:"
+                            + port + ": HttpHostConnectException: "));
+            assertThat(verify.lines()).as("the configuration_error alone").hasSize(1);
+
+            // LOG_FORMAT=text, LOG_LEVEL=debug: readable lines, the client's own among them, and the stack traces.
+            ServiceProcess debug = ServiceProcess.start(Map.of("clickhouse.url", "jdbc:clickhouse://127.0.0.1:" + port,
+                    "log.format", "text", "log.level", "debug"), "verify");
+            assertThat(debug.exitWithin(Duration.ofSeconds(60))).isEqualTo(2);
+            assertThat(debug.lines()).anySatisfy(line -> assertThat(line).contains("ERROR Application").contains("configuration_error"))
+                    .anySatisfy(line -> assertThat(line).contains("WARN  Client").contains("Retrying"))
+                    .anySatisfy(line -> assertThat(line).startsWith("\tat com.clickhouse."));
+        }
+    }
+
+    @Test
     void a_management_port_in_use_stops_start_up_naming_the_setting() throws Exception {
         try (ServerSocket taken = new ServerSocket(0)) {
             Map<String, String> settings = Map.of("kalshi.api-key-id", TestKeys.KEY_ID,

@@ -83,7 +83,6 @@ class ObservabilityIT extends SimulatedAccountTest {
                     .startsWith("polls failing since ").contains("Kalshi answered HTTP 500 to GET");
             HttpResponse<String> live = get(ingester, "/observe/health/live");
             assertThat(live.statusCode()).as("a Kalshi outage is no reason to restart").isEqualTo(200);
-            System.out.println("KALSHI OUTAGE, READY: " + down.body() + "\nKALSHI OUTAGE, LIVE: " + live.body());
             assertThat(scrape(ingester)).containsEntry("kalshi_api_errors_total{account=\"main\",kind=\"server_error\",status=\"500\"}", 1.0)
                     .containsEntry("kalshi_fills_poll_seconds_count{account=\"main\",result=\"failed\"}", 1.0);
             assertThat(dockerHealthCheck(ingester)).as("the Dockerfile's HEALTHCHECK while Kalshi fails").isZero();
@@ -124,14 +123,16 @@ class ObservabilityIT extends SimulatedAccountTest {
             assertThat(pipelineCheck(ready).get("message").asText()).startsWith("backfill in progress for ")
                     .containsPattern(" pages? read, oldest fill reached 20").endsWith(", reading back through everything Kalshi has");
             Map<String, Double> metrics = scrape(ingester);
+            assertThat(metrics.get("kalshi_fills_backfill_in_progress{account=\"main\"}")).isEqualTo(1.0);
             assertThat(metrics.get("kalshi_fills_backfill_progress_ratio{account=\"main\"}")).as("a first run's window has no start").isNaN();
             assertThat(metrics.get("kalshi_fills_backfill_oldest_fill_timestamp_seconds{account=\"main\"}"))
                     .isBetween((double) now.minus(Duration.ofDays(20)).getEpochSecond(), (double) now.getEpochSecond());
-            System.out.println("FIRST BACKFILL, READY: " + ready.body());
 
             Eventually.equals(120L, this::stored, Duration.ofSeconds(60));
             Eventually.equals(false, () -> backfillMessage(ingester).contains("backfill"), Duration.ofSeconds(10));
             assertThat(get(ingester, "/observe/health/ready").statusCode()).isEqualTo(200);
+            assertThat(scrape(ingester)).containsEntry("kalshi_fills_backfill_in_progress{account=\"main\"}", 0.0)
+                    .containsEntry("kalshi_fills_backfill_progress_ratio{account=\"main\"}", 1.0);
         }
     }
 
@@ -225,13 +226,11 @@ class ObservabilityIT extends SimulatedAccountTest {
                 assertThat(down.body()).contains("cannot create the tables of account 'main' in ClickHouse: ");
                 HttpResponse<String> live = get(ingester, "/observe/health/live");
                 assertThat(live.statusCode()).as("waiting for ClickHouse is no reason to restart").isEqualTo(200);
-                System.out.println("CLICKHOUSE DOWN AT START, LIVE: " + live.body());
 
                 String[] table = this.table.split("\\.");
                 Eventually.equals(5L, () -> clickHouse.rowsIn(table[0], table[1]), Duration.ofSeconds(60));
                 Eventually.equals(200, () -> status(ingester, "/observe/health"), Duration.ofSeconds(30));
                 assertThat(logs.events("configuration_error")).isEmpty();
-                System.out.println("DOWN WHILE STARTING: " + down.body());
             }
         }
     }

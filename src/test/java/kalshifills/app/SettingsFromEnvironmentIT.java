@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringReader;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,6 +25,7 @@ import kalshifills.settings.ConfigurationException;
 import kalshifills.simulator.SimulatedFill;
 import kalshifills.simulator.SimulatedFills;
 import kalshifills.testing.Eventually;
+import kalshifills.testing.LocalClickHouse;
 import kalshifills.testing.RunningIngester;
 import kalshifills.testing.SimulatedAccountTest;
 import kalshifills.testing.TestKeys;
@@ -74,7 +74,7 @@ class SettingsFromEnvironmentIT extends SimulatedAccountTest {
         values.put("clickhouse.socket-timeout-ms", "20000");
         values.put("routes.reload-enabled", "false");
         values.put("repair.max-rejected-share", "0.01");
-        values.put("camel.management.port", Integer.toString(freePort()));
+        values.put("camel.management.port", Integer.toString(LocalClickHouse.freePort()));
         values.put("camel.routecontroller.back-off-delay", "1500");
         values.put("camel.routecontroller.back-off-multiplier", "3");
         values.put("camel.routecontroller.back-off-max-delay", "45000");
@@ -160,11 +160,5 @@ class SettingsFromEnvironmentIT extends SimulatedAccountTest {
         Properties properties = new Properties();
         properties.load(new StringReader(Files.readString(Path.of("application.properties"))));
         return properties;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

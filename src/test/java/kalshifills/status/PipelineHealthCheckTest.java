@@ -15,8 +15,8 @@ class PipelineHealthCheckTest {
     private static final Duration POLL = Duration.ofMillis(20);
 
     private final SettableClock clock = new SettableClock(Instant.parse("2026-11-24T12:00:00Z"));
-    private final PipelineStatus status = new PipelineStatus("main", clock, new SimpleMeterRegistry());
-    private final PipelineHealthCheck check = new PipelineHealthCheck(status, Duration.ofMinutes(1));
+    private final PipelineStatus status = new PipelineStatus("main", clock, new SimpleMeterRegistry(), Duration.ofMinutes(1));
+    private final PipelineHealthCheck check = new PipelineHealthCheck(status);
 
     @Test
     void a_readiness_check_only_as_a_restart_mends_neither_kalshi_nor_clickhouse() {
@@ -100,6 +100,32 @@ class PipelineHealthCheckTest {
 
         assertThat(check.call().getMessage()).hasValue("backfill in progress for 90 s: 9 pages read, oldest fill reached"
                 + " 2026-08-01T00:00:00Z, reading back through everything Kalshi has");
+    }
+
+    @Test
+    void a_backfill_after_a_failed_poll_is_up_once_it_reads_pages() {
+        status.pollFailed("Kalshi answered HTTP 503", POLL);
+        status.pollStarted();
+        assertThat(check.call().getState()).as("no page read since the failure").isEqualTo(HealthCheck.State.DOWN);
+
+        for (int page = 1; page <= 12; page++) {
+            clock.advance(Duration.ofSeconds(10));
+            status.pageRead(page, Instant.parse("2026-11-20T00:00:00Z"), 0.5);
+        }
+
+        HealthCheck.Result backfill = check.call();
+        assertThat(backfill.getState()).isEqualTo(HealthCheck.State.UP);
+        assertThat(backfill.getMessage()).hasValueSatisfying(message -> assertThat(message).startsWith("backfill in progress for 120 s: 12 pages"));
+    }
+
+    @Test
+    void a_short_poll_running_is_no_backfill() {
+        status.pollStarted();
+        clock.advance(Duration.ofSeconds(5));
+        status.pageRead(1, Instant.parse("2026-11-24T11:00:00Z"), 0.9);
+
+        assertThat(status.backfill()).isNull();
+        assertThat(check.call().getMessage()).isEmpty();
     }
 
     @Test

@@ -1,8 +1,5 @@
 package kalshifills.testing;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -89,7 +86,7 @@ public final class RunningIngester implements AutoCloseable {
         settings.put("clickhouse.fills-table", fillsTable);
         settings.put("clickhouse.rejects-table", fillsTable + "_rejected");
         settings.put("clickhouse.poll-state-table", fillsTable + "_poll_state");
-        settings.put("camel.management.port", Integer.toString(freePort()));
+        settings.put("camel.management.port", Integer.toString(LocalClickHouse.freePort()));
         // Tests drive polls back to back, far faster than the 10 s schedule the default rate is set for; the throttle's own
         // test (KalshiFaultsIT) sets the rate it checks.
         settings.put("kalshi.rate-limit.requests-per-second", "1000");
@@ -99,14 +96,6 @@ public final class RunningIngester implements AutoCloseable {
     /** The management server's base URL, for /observe/health and /observe/metrics. */
     public String managementUrl() {
         return "http://127.0.0.1:" + main.getCamelContext().getPropertiesComponent().resolveProperty("camel.management.port").orElseThrow();
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** One poll, start to end, in the calling thread. */
