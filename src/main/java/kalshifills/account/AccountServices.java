@@ -6,6 +6,7 @@ import java.time.Duration;
 import io.micrometer.core.instrument.MeterRegistry;
 import kalshifills.fill.FillNormalizer;
 import kalshifills.settings.Settings;
+import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.health.HealthCheckRegistry;
 
 /**
@@ -14,7 +15,8 @@ import org.apache.camel.health.HealthCheckRegistry;
  *
  * @param stores     where each account's fills are kept
  * @param maxPollAge how long the health check lets pass without a complete poll
+ * @param cluster    which instance leads each account ({@link kalshifills.cluster.LeaderElection})
  */
 public record AccountServices(Settings settings, AccountStore.Factory stores, Clock clock, MeterRegistry meters,
-        HealthCheckRegistry healthChecks, FillNormalizer normalizer, Duration maxPollAge) {
+        HealthCheckRegistry healthChecks, FillNormalizer normalizer, Duration maxPollAge, CamelClusterService cluster) {
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import kalshifills.cluster.LeaderElection;
 import kalshifills.fill.NormalizedFill;
 import kalshifills.fill.NormalizedPage;
 import kalshifills.kalshi.FillsQuery;
@@ -22,18 +23,21 @@ import kalshifills.status.PipelineHealthCheck;
 import kalshifills.status.PipelineStatus;
 import kalshifills.status.Progress;
 import kalshifills.status.RouteLivenessCheck;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.Route;
+import org.apache.camel.cluster.CamelClusterEventListener;
+import org.apache.camel.cluster.CamelClusterMember;
+import org.apache.camel.cluster.CamelClusterView;
+import org.apache.camel.component.master.MasterEndpoint;
 import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.camel.component.quartz.QuartzEndpoint;
 import org.apache.camel.processor.aggregate.AggregateController;
 import org.apache.camel.support.RoutePolicySupport;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
-import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
-import org.quartz.Trigger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * <p>It is also the processor that names each request, the HTTP client's configurer that signs them, and the route's
  * policy, which creates the account's tables as the route starts.
  */
-public final class KalshiAccount extends RoutePolicySupport implements Processor, HttpClientConfigurer {
+public final class KalshiAccount extends RoutePolicySupport implements Processor, HttpClientConfigurer, CamelClusterEventListener.Leadership {
 
     private static final Logger LOG = LoggerFactory.getLogger(KalshiAccount.class);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
@@ -70,6 +74,8 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
     private final PipelineStatus status;
     private final PipelineHealthCheck healthCheck;
     private volatile RouteLivenessCheck livenessCheck;
+    private volatile CamelClusterView leadership;
+    private volatile FirstPoll firstPoll;
     private final AccountStore store;
     private FillsTick tick;
     private long tickStartedNanos;
@@ -120,6 +126,7 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
             livenessCheck = new RouteLivenessCheck(name, route.getId());
             services.healthChecks().register(livenessCheck);
         }
+        watchLeadership();
         try {
             createTables();
         } catch (IllegalStateException e) {
@@ -127,12 +134,12 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
             throw e;
         }
         readNewestFill();
-        if (route.getEndpoint() instanceof QuartzEndpoint quartz) {
+        Endpoint schedule = route.getEndpoint() instanceof MasterEndpoint master ? master.getEndpoint() : route.getEndpoint();
+        if (schedule instanceof QuartzEndpoint quartz && firstPoll == null) {
             try {
-                Scheduler scheduler = quartz.getComponent().getScheduler();
-                Trigger trigger = scheduler.getTrigger(quartz.getTriggerKey());
-                if (trigger != null) {
-                    scheduler.triggerJob(trigger.getJobKey(), trigger.getJobDataMap());
+                firstPoll = new FirstPoll(quartz);
+                if (status.leading()) {
+                    firstPoll.request();
                 }
             } catch (SchedulerException e) {
                 throw new IllegalStateException("cannot start the first poll of account '" + name + "': " + FailureReason.of(e), e);
@@ -153,6 +160,42 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
         tablesCreated = true;
     }
 
+    private void watchLeadership() {
+        if (leadership != null) {
+            return;
+        }
+        try {
+            leadership = services.cluster().getView(LeaderElection.namespace(name));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot join the leader election of account '" + name + "': " + FailureReason.of(e), e);
+        }
+        leadership.addEventListener(this);
+    }
+
+    /** This instance took the account over, or another one did: one line, and the account's health and gauge say so. */
+    @Override
+    public void leadershipChanged(CamelClusterView view, CamelClusterMember leader) {
+        boolean leads = leader != null && leader.isLocal();
+        boolean changed = leads != status.leading();
+        status.leading(leads);
+        if (!changed) {
+            return;
+        }
+        LOG.atInfo().setMessage(leads ? "account_taken_over" : "account_handed_over")
+                .addKeyValue("account", name)
+                .addKeyValue("instance", view.getLocalMember().getId())
+                .addKeyValue("leader", leader == null ? null : leader.getId())
+                .log();
+        if (leads && firstPoll != null) {
+            try {
+                firstPoll.request();
+            } catch (SchedulerException e) {
+                LOG.atWarn().setMessage("first_poll_not_started").addKeyValue("account", name).addKeyValue("reason", FailureReason.of(e))
+                        .addKeyValue("outcome", "the first poll runs at the schedule's next time").log();
+            }
+        }
+    }
+
     /** The freshness gauge starts from the newest fill the account has stored; unknown until an insert if it cannot be read. */
     private void readNewestFill() {
         try {
@@ -171,8 +214,18 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
         services.healthChecks().unregister(healthCheck);
     }
 
-    /** The account is gone from the routes: its health checks and meters go with it. */
+    /** The account is gone from the routes: its health checks, meters and place in the leader election go with it. */
     public void close() {
+        if (leadership != null) {
+            leadership.removeEventListener(this);
+        }
+        if (firstPoll != null) {
+            try {
+                firstPoll.close();
+            } catch (SchedulerException e) {
+                LOG.atDebug().setMessage("first_poll_not_closed").addKeyValue("reason", FailureReason.of(e)).log();
+            }
+        }
         services.healthChecks().unregister(healthCheck);
         if (livenessCheck != null) {
             services.healthChecks().unregister(livenessCheck);
@@ -186,7 +239,10 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
         new KalshiHttpClient(signer).configureHttpClient(clientBuilder);
     }
 
-    public void startTick() throws SQLException {
+    public void startTick() throws SQLException, SchedulerException {
+        if (firstPoll != null) {
+            firstPoll.started();
+        }
         tick = null;
         tickStartedNanos = System.nanoTime();
         status.pollStarted();

@@ -17,6 +17,7 @@ import kalshifills.account.AccountServices;
 import kalshifills.account.FillIdKey;
 import kalshifills.account.KalshiAccount;
 import kalshifills.clickhouse.ClickHouseAccountStore;
+import kalshifills.cluster.LeaderElection;
 import kalshifills.clickhouse.SocketTimeoutDataSource;
 import kalshifills.fill.FillNormalizer;
 import kalshifills.kalshi.KalshiJson;
@@ -25,6 +26,7 @@ import kalshifills.settings.ServiceSettings;
 import kalshifills.settings.Settings;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.MicrometerUtils;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -51,8 +53,11 @@ public final class IngesterConfiguration implements CamelConfiguration {
                 dataSource.close();
             }
         });
+        // Added as a started service here: camel-main takes cluster services from the registry before this runs.
+        CamelClusterService cluster = LeaderElection.service(settings, settings.text("fills.instance-id"));
+        context.addService(cluster, true, true);
         context.getRegistry().bind("accountServices", new AccountServices(settings, ClickHouseAccountStore.in(dataSource, version()), clock,
-                meters, HealthCheckRegistry.get(context), new FillNormalizer(clock), maxPollAge));
+                meters, HealthCheckRegistry.get(context), new FillNormalizer(clock), maxPollAge, cluster));
         context.getRegistry().bind("fillId", new FillIdKey());
         context.getRegistry().bind("kalshiObjectMapper", KalshiJson.objectMapper());
         if (Boolean.parseBoolean(settings.text("routes.reload-enabled"))) {

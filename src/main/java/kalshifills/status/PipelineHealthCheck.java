@@ -12,8 +12,9 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 /**
  * Readiness of one account: DOWN while polls (of Kalshi, or of the checkpoint in ClickHouse) or inserts into ClickHouse
  * are failing, saying since when and why, and when no poll has completed for longer than the limit (a few ticks of the
- * schedule), unless the poll in progress is a backfill still reading pages: that is UP, and says how far it got. Not a
- * liveness check: a restart mends neither Kalshi nor ClickHouse.
+ * schedule), unless the poll in progress is a backfill still reading pages: that is UP, and says how far it got. UP, and
+ * saying so, while another instance leads the account. Not a liveness check: a restart mends neither Kalshi nor
+ * ClickHouse.
  */
 public final class PipelineHealthCheck extends AbstractHealthCheck {
 
@@ -31,6 +32,11 @@ public final class PipelineHealthCheck extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        if (!status.leading()) {
+            builder.detail("leader", false);
+            builder.message("standing by: another instance polls account '" + status.account() + "'").up();
+            return;
+        }
         PipelineStatus.Outcome polls = status.polls();
         PipelineStatus.Outcome inserts = status.inserts();
         PipelineStatus.PollProgress running = status.running();

@@ -57,6 +57,8 @@ public final class PipelineStatus {
     private Outcome inserts = new Outcome(null, null, null);
     private PollProgress running;
     private Instant newestStoredFill;
+    private boolean leading;
+    private Instant leadingSince;
 
     /**
      * @param account    the Kalshi account this pipeline polls, a tag on every meter
@@ -82,6 +84,8 @@ public final class PipelineStatus {
         pollsComplete = timer("kalshi.fills.poll", polls, "complete", POLL_BUCKETS);
         pollsIncomplete = timer("kalshi.fills.poll", polls, "incomplete", POLL_BUCKETS);
         pollsFailed = timer("kalshi.fills.poll", polls, "failed", POLL_BUCKETS);
+        gauge("kalshi.fills.leader", "1 while this instance polls the account, 0 while another does (cluster.zookeeper.nodes)", null,
+                status -> status.leading() ? 1 : 0);
         gauge("kalshi.fills.last.successful.poll.age", "Seconds since the last poll that read every page and stored its fills (since start while there was none)",
                 "seconds", PipelineStatus::lastSuccessfulPollAgeSeconds);
         gauge("kalshi.fills.newest.fill.age", "Seconds from the newest fill stored to now (NaN until one is known)",
@@ -191,6 +195,18 @@ public final class PipelineStatus {
         }
     }
 
+    /** This instance took the account over (it polls it from now on), or another one did. */
+    public synchronized void leading(boolean leads) {
+        if (leads && !leading) {
+            leadingSince = clock.instant();
+        }
+        leading = leads;
+    }
+
+    public synchronized boolean leading() {
+        return leading;
+    }
+
     /** No poll can start: the account's tables cannot be made. */
     public synchronized void cannotPoll(String reason) {
         polls = failed(polls, reason);
@@ -248,9 +264,13 @@ public final class PipelineStatus {
         return maxPollAge;
     }
 
-    /** Since the last poll that read every page, or since start while there was none. */
+    /** Since the last poll that read every page, or since this instance started (or took the account over) if later. */
     public synchronized Duration sinceLastSuccessfulPoll() {
-        return Duration.between(polls.lastSuccess() == null ? startedAt : polls.lastSuccess(), clock.instant());
+        Instant since = leadingSince == null ? startedAt : leadingSince;
+        if (polls.lastSuccess() != null && polls.lastSuccess().isAfter(since)) {
+            since = polls.lastSuccess();
+        }
+        return Duration.between(since, clock.instant());
     }
 
     private double lastSuccessfulPollAgeSeconds() {

@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import kalshifills.account.AccountServices;
 import kalshifills.account.FillIdKey;
+import kalshifills.cluster.SingleInstanceClusterService;
 import kalshifills.fill.FillNormalizer;
 import kalshifills.fill.NormalizedFill;
 import kalshifills.kalshi.KalshiJson;
@@ -59,6 +60,7 @@ class FillsRoutesTest extends CamelTestSupport {
             {"fills": [%s], "cursor": ""}""".formatted(fill("f-0", 1780000000));
 
     private final MemoryAccountStore store = new MemoryAccountStore();
+    private final SingleInstanceClusterService cluster = new SingleInstanceClusterService("route-test");
 
     private static String fill(String id, long ts) {
         return """
@@ -86,6 +88,7 @@ class FillsRoutesTest extends CamelTestSupport {
         // The insert pool application.properties declares (camel.threadpool.config[...]), which Camel Main would read.
         context.getExecutorServiceManager().registerThreadPoolProfile(new ThreadPoolProfileBuilder("fillBatchInserts")
                 .poolSize(1).maxPoolSize(1).maxQueueSize(2).rejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns).build());
+        context.addService(cluster, true, true);
         return context;
     }
 
@@ -94,7 +97,7 @@ class FillsRoutesTest extends CamelTestSupport {
         Clock clock = Clock.systemUTC();
         registry.bind("accountServices", new AccountServices(new Settings(context.getPropertiesComponent()::resolveProperty),
                 (settings, pollKey) -> store, clock, new SimpleMeterRegistry(), HealthCheckRegistry.get(context), new FillNormalizer(clock),
-                Duration.ofMinutes(1)));
+                Duration.ofMinutes(1), cluster));
         registry.bind("fillId", new FillIdKey());
         registry.bind("kalshiObjectMapper", KalshiJson.objectMapper());
     }

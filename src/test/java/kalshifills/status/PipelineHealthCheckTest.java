@@ -6,6 +6,7 @@ import java.time.Instant;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import kalshifills.testing.SettableClock;
 import org.apache.camel.health.HealthCheck;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,6 +18,26 @@ class PipelineHealthCheckTest {
     private final SettableClock clock = new SettableClock(Instant.parse("2026-11-24T12:00:00Z"));
     private final PipelineStatus status = new PipelineStatus("main", clock, new SimpleMeterRegistry(), Duration.ofMinutes(1));
     private final PipelineHealthCheck check = new PipelineHealthCheck(status);
+
+    @BeforeEach
+    void leadTheAccount() {
+        status.leading(true);
+    }
+
+    @Test
+    void up_standing_by_while_another_instance_leads_and_judged_from_the_takeover_on() {
+        status.leading(false);
+        status.pollFailed("Kalshi answered HTTP 503", POLL);
+        clock.advance(Duration.ofMinutes(10));
+
+        assertThat(check.call().getState()).isEqualTo(HealthCheck.State.UP);
+        assertThat(check.call().getMessage()).hasValue("standing by: another instance polls account 'main'");
+
+        status.leading(true);
+        status.pollSucceeded(POLL);
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(check.call().getState()).as("30 s after the takeover's first poll").isEqualTo(HealthCheck.State.UP);
+    }
 
     @Test
     void a_readiness_check_only_as_a_restart_mends_neither_kalshi_nor_clickhouse() {
