@@ -28,6 +28,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.Route;
+import org.apache.camel.ServiceStatus;
 import org.apache.camel.cluster.CamelClusterEventListener;
 import org.apache.camel.cluster.CamelClusterMember;
 import org.apache.camel.cluster.CamelClusterView;
@@ -76,6 +77,7 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
     private volatile RouteLivenessCheck livenessCheck;
     private volatile CamelClusterView leadership;
     private volatile FirstPoll firstPoll;
+    private volatile Route route;
     private final AccountStore store;
     private FillsTick tick;
     private long tickStartedNanos;
@@ -121,6 +123,7 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
      */
     @Override
     public void onStart(Route route) {
+        this.route = route;
         services.healthChecks().register(healthCheck);
         if (livenessCheck == null) {
             livenessCheck = new RouteLivenessCheck(name, route.getId());
@@ -239,11 +242,18 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
         new KalshiHttpClient(signer).configureHttpClient(clientBuilder);
     }
 
+    /**
+     * Starts a poll; none while the route or the service stops (the master: consumer cannot be suspended, so its schedule
+     * fires until the poll in progress has ended): such a tick reads nothing and ends at once.
+     */
     public void startTick() throws SQLException, SchedulerException {
         if (firstPoll != null) {
             firstPoll.started();
         }
         tick = null;
+        if (beingStopped()) {
+            return;
+        }
         tickStartedNanos = System.nanoTime();
         status.pollStarted();
         createTables();
@@ -252,8 +262,29 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
         tick = new FillsTick(now, minTs, new Progress("fills_poll", 0, PROGRESS_EVERY, services.clock()));
     }
 
+    /**
+     * @throws IllegalStateException when this instance lost the account during this poll (not by being stopped, which lets
+     *                               the poll finish): it stops after the page it read, as a failed poll, saving no
+     *                               checkpoint; the new leader reads from the last
+     */
     public boolean hasNextRequest() {
+        if (tick == null) {
+            return false;
+        }
+        if (!status.leading() && !beingStopped()) {
+            throw new IllegalStateException("account '" + name + "' was taken over by another instance during this poll: it stops"
+                    + " here, its fetched fills are still stored, and the new leader polls from the last checkpoint");
+        }
         return tick.hasNextRequest();
+    }
+
+    /** The service or the route is stopping (SIGTERM, a route file reloaded): the poll in progress finishes first. */
+    private boolean beingStopped() {
+        if (route == null) {
+            return false;
+        }
+        ServiceStatus routeStatus = route.getCamelContext().getRouteController().getRouteStatus(route.getId());
+        return route.getCamelContext().isStopping() || routeStatus == null || !routeStatus.isStarted();
     }
 
     /** Names the next request: its path below the API's base URL, and its query string (the filters again, the cursor). */
@@ -338,6 +369,9 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
      * poll's checkpoint instead of reading everything again.
      */
     public void endTick() throws InterruptedException {
+        if (tick == null) {
+            return;
+        }
         batches.forceCompletionOfAllGroups();
         boolean complete = state.endPoll(tick.newFills() > 0, storeTimeout);
         Duration elapsed = Duration.ofNanos(System.nanoTime() - tickStartedNanos);

@@ -92,4 +92,26 @@ class DeploymentFilesTest {
         int gracePeriod = Integer.parseInt(((String) ingester.get("stop_grace_period")).replace("s", ""));
         assertThat(gracePeriod).isGreaterThan(Integer.parseInt(properties.getProperty("camel.main.shutdown-timeout")));
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void the_cluster_compose_runs_two_instances_with_their_own_names_on_one_zookeeper() throws IOException {
+        Map<String, Object> compose = (Map<String, Object>) new Load(LoadSettings.builder().build())
+                .loadFromString(Files.readString(Path.of("deploy", "cluster", "docker-compose.yml")));
+        Map<String, Object> services = (Map<String, Object>) compose.get("services");
+        assertThat(services).containsOnlyKeys("zookeeper", "clickhouse", "ingester-a", "ingester-b");
+        List<String> variables = properties.stringPropertyNames().stream().map(ConfigurationException::environmentVariable).toList();
+        List<Object> names = new ArrayList<>();
+        for (String instance : List.of("ingester-a", "ingester-b")) {
+            Map<String, Object> ingester = (Map<String, Object>) services.get(instance);
+            Map<String, Object> environment = (Map<String, Object>) ingester.get("environment");
+            assertThat(environment.keySet()).allSatisfy(name -> assertThat(variables).contains(name));
+            assertThat(environment).containsEntry("CLUSTER_ZOOKEEPER_NODES", "zookeeper:2181");
+            names.add(environment.get("FILLS_INSTANCE_ID"));
+            assertThat((List<String>) ingester.get("volumes")).contains("../../routes:/app/routes:ro",
+                    "../../application.properties:/app/application.properties:ro");
+            assertThat(Path.of("deploy", "cluster").resolve((String) ingester.get("build")).resolve("Dockerfile")).exists();
+        }
+        assertThat(names).doesNotHaveDuplicates();
+    }
 }

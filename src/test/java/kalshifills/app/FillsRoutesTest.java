@@ -197,6 +197,26 @@ class FillsRoutesTest extends CamelTestSupport {
     }
 
     @Test
+    void a_poll_whose_account_is_taken_over_stops_after_its_page_and_saves_no_checkpoint() throws Exception {
+        MockEndpoint kalshi = getMockEndpoint("mock:kalshi");
+        kalshi.whenExchangeReceived(1, exchange -> {
+            answerLikeKalshi(exchange);
+            // Another instance wins the account's election while the first page is read.
+            cluster.stop();
+        });
+
+        try (CapturedLogs logs = CapturedLogs.capture()) {
+            tick();
+
+            assertThat(kalshi.getExchanges()).as("no page after the handover").hasSize(1);
+            assertThat(store.savedCheckpoints).isEmpty();
+            assertThat(logs.events("account_handed_over")).singleElement().satisfies(e -> assertThat(e).containsEntry("account", "main"));
+            assertThat(logs.events("fills_poll_failed")).singleElement().satisfies(e -> assertThat((String) e.get("reason"))
+                    .contains("account 'main' was taken over by another instance during this poll: it stops here"));
+        }
+    }
+
+    @Test
     void a_checkpoint_that_cannot_be_read_fails_the_poll_in_one_line() {
         store.checkpointFails.set(true);
 

@@ -31,6 +31,11 @@ import kalshifills.testing.SimulatedAccountTest;
 import kalshifills.testing.TestKeys;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.spi.SupervisingRouteController;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,6 +48,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SettingsFromEnvironmentIT extends SimulatedAccountTest {
 
     private static final String TICKER = "INXD-26JAN11-B5900";
+
+    private final TestingServer zooKeeper;
+
+    SettingsFromEnvironmentIT() throws Exception {
+        zooKeeper = new TestingServer(true);
+    }
+
+    @AfterEach
+    void stopZooKeeper() throws IOException {
+        zooKeeper.close();
+    }
 
     /** A value for each documented key, other than its default. */
     private Map<String, String> values() throws IOException {
@@ -74,6 +90,11 @@ class SettingsFromEnvironmentIT extends SimulatedAccountTest {
         values.put("clickhouse.socket-timeout-ms", "20000");
         values.put("routes.reload-enabled", "false");
         values.put("repair.max-rejected-share", "0.01");
+        values.put("cluster.zookeeper.nodes", zooKeeper.getConnectString());
+        values.put("cluster.zookeeper.base-path", "/environment-test/leaders");
+        values.put("cluster.zookeeper.session-timeout-ms", "8000");
+        values.put("cluster.zookeeper.connect-timeout-ms", "4000");
+        values.put("fills.instance-id", "instance-from-the-environment");
         values.put("camel.management.port", Integer.toString(LocalClickHouse.freePort()));
         values.put("camel.routecontroller.back-off-delay", "1500");
         values.put("camel.routecontroller.back-off-multiplier", "3");
@@ -113,6 +134,13 @@ class SettingsFromEnvironmentIT extends SimulatedAccountTest {
             assertThat(meters.get("hikaricp.connections.max").gauge().value()).as("the pool size").isEqualTo(3.0);
             // The schedule, the account, the filter and the tables: the fills of the ticker arrive with no tick by hand.
             Eventually.equals(ofTicker, this::stored, Duration.ofSeconds(30));
+            assertThat(meters.get("kalshi.fills.leader").gauge().value()).as("elected over ZooKeeper").isEqualTo(1.0);
+            try (CuratorFramework client = CuratorFrameworkFactory.newClient(zooKeeper.getConnectString(), new RetryOneTime(100))) {
+                client.start();
+                assertThat(client.getChildren().forPath("/environment-test/leaders")).contains("fills-main");
+            }
+            assertThat(clickHouse.queryLong("SELECT countIf(engine_instance_id = 'instance-from-the-environment') FROM " + table))
+                    .isEqualTo(ofTicker);
         }
         assertThat(kalshi.queries()).anySatisfy(query -> assertThat(query).contains("limit=7").contains("ticker=" + TICKER));
     }
