@@ -14,9 +14,12 @@ import java.util.stream.Stream;
 
 import kalshifills.status.FailureReason;
 import org.apache.camel.CamelContext;
+import org.apache.camel.DelegateEndpoint;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Route;
 import org.apache.camel.RouteConfigurationsBuilder;
 import org.apache.camel.RoutesBuilder;
+import org.apache.camel.component.quartz.QuartzEndpoint;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.spi.Resource;
@@ -151,6 +154,7 @@ final class RouteFileReloader extends RouteWatcherReloadStrategy {
         CamelContext context = getCamelContext();
         for (Route route : List.copyOf(context.getRoutes())) {
             if (String.valueOf(route.getSourceLocation()).contains(".yaml")) {
+                pauseSchedule(route);
                 context.getRouteController().stopRoute(route.getRouteId());
                 context.removeRoute(route.getRouteId());
             }
@@ -175,6 +179,17 @@ final class RouteFileReloader extends RouteWatcherReloadStrategy {
             if (String.valueOf(route.getSourceLocation()).contains(".yaml")) {
                 context.getRouteController().startRoute(route.getRouteId());
             }
+        }
+    }
+
+    /**
+     * No new poll while the route waits for the one in progress: its consumer keeps running until then (shutdownRoute
+     * Defer, as Camel cannot suspend master:), and the schedule would fire again.
+     */
+    private static void pauseSchedule(Route route) throws Exception {
+        Endpoint endpoint = route.getEndpoint() instanceof DelegateEndpoint delegate ? delegate.getEndpoint() : route.getEndpoint();
+        if (endpoint instanceof QuartzEndpoint quartz) {
+            quartz.pauseTrigger();
         }
     }
 

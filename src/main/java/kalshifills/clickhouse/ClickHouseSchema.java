@@ -5,8 +5,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -33,22 +35,82 @@ public final class ClickHouseSchema {
             + " side, price, price_cents, size, fee, fill_id, raw_json, trade_id, action, outcome_side, book_side, count_fp,"
             + " yes_price_dollars, no_price_dollars, fee_cost, is_taker, subaccount, created_time, exchange_index";
 
+    /**
+     * Through a Distributed table, an insert returns once every shard has written its rows (not when they are queued), so
+     * a lookup right after finds them, and a retry is deduplicated by each shard's replicated table.
+     */
+    private static final String FOREGROUND = "distributed_foreground_insert = 1";
+
+    private static final String FILLS_TABLE_COLUMNS = """
+                ts DateTime64(3, 'UTC'),
+                engine_instance_id String,
+                engine_version String,
+                market_ticker String,
+                exchange_order_id String,
+                client_order_id String,
+                side LowCardinality(String),
+                price Float64,
+                price_cents UInt16,
+                size Float64,
+                fee Float64,
+                decision_id UUID,
+                fill_id String,
+                raw_json String,
+                trade_id String,
+                action LowCardinality(String),
+                outcome_side LowCardinality(String),
+                book_side LowCardinality(String),
+                count_fp Decimal(18, 6),
+                yes_price_dollars Decimal(18, 6),
+                no_price_dollars Decimal(18, 6),
+                fee_cost Nullable(Decimal(18, 6)),
+                is_taker Nullable(Bool),
+                subaccount Nullable(Int32),
+                created_time Nullable(DateTime64(3, 'UTC')),
+                exchange_index Nullable(Int32),
+                ingested_at DateTime64(3, 'UTC') DEFAULT now64(3)""";
+    private static final String REJECTS_TABLE_COLUMNS = """
+                received_at DateTime64(3, 'UTC'),
+                reject_key String,
+                fill_id String,
+                reason String,
+                raw_json String""";
+    private static final String POLL_STATE_TABLE_COLUMNS = """
+                poll_key String,
+                complete_until DateTime64(3, 'UTC'),
+                updated_at DateTime64(3, 'UTC') DEFAULT now64(3)""";
+
     private final String fillsTable;
     private final String rejectsTable;
     private final String pollStateTable;
     private final int dedupWindow;
+    private final String cluster;
 
     /** @throws IllegalArgumentException when a table name is not {@code database.table} made of plain identifiers */
     public ClickHouseSchema(String fillsTable, String rejectsTable, String pollStateTable, int dedupWindow) {
+        this(fillsTable, rejectsTable, pollStateTable, dedupWindow, null);
+    }
+
+    private ClickHouseSchema(String fillsTable, String rejectsTable, String pollStateTable, int dedupWindow, String cluster) {
         this.fillsTable = checkedName(fillsTable);
         this.rejectsTable = checkedName(rejectsTable);
         this.pollStateTable = checkedName(pollStateTable);
         this.dedupWindow = dedupWindow;
+        this.cluster = cluster;
     }
 
     /** The same tables, but fills go to {@code table}. */
     public ClickHouseSchema withFillsTable(String table) {
-        return new ClickHouseSchema(table, rejectsTable, pollStateTable, dedupWindow);
+        return new ClickHouseSchema(table, rejectsTable, pollStateTable, dedupWindow, cluster);
+    }
+
+    /** The same tables on a ClickHouse cluster (remote_servers): replicated on every node, read and written through Distributed ones. */
+    public ClickHouseSchema onCluster(String clusterName) {
+        return new ClickHouseSchema(fillsTable, rejectsTable, pollStateTable, dedupWindow, clusterName);
+    }
+
+    public boolean clustered() {
+        return cluster != null;
     }
 
     public String fillsTable() {
@@ -67,64 +129,50 @@ public final class ClickHouseSchema {
      */
     public void createIfAbsent(DataSource dataSource) throws SQLException {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute("CREATE DATABASE IF NOT EXISTS " + database(fillsTable));
-            statement.execute("CREATE DATABASE IF NOT EXISTS " + database(rejectsTable));
-            statement.execute("CREATE DATABASE IF NOT EXISTS " + database(pollStateTable));
-            statement.execute("""
-                    CREATE TABLE IF NOT EXISTS %s (
-                        ts DateTime64(3, 'UTC'),
-                        engine_instance_id String,
-                        engine_version String,
-                        market_ticker String,
-                        exchange_order_id String,
-                        client_order_id String,
-                        side LowCardinality(String),
-                        price Float64,
-                        price_cents UInt16,
-                        size Float64,
-                        fee Float64,
-                        decision_id UUID,
-                        fill_id String,
-                        raw_json String,
-                        trade_id String,
-                        action LowCardinality(String),
-                        outcome_side LowCardinality(String),
-                        book_side LowCardinality(String),
-                        count_fp Decimal(18, 6),
-                        yes_price_dollars Decimal(18, 6),
-                        no_price_dollars Decimal(18, 6),
-                        fee_cost Nullable(Decimal(18, 6)),
-                        is_taker Nullable(Bool),
-                        subaccount Nullable(Int32),
-                        created_time Nullable(DateTime64(3, 'UTC')),
-                        exchange_index Nullable(Int32),
-                        ingested_at DateTime64(3, 'UTC') DEFAULT now64(3)
-                    ) ENGINE = ReplacingMergeTree(ingested_at)
-                    PARTITION BY toYYYYMM(ts)
-                    ORDER BY (ts, fill_id)
-                    SETTINGS non_replicated_deduplication_window = %d
-                    """.formatted(fillsTable, dedupWindow));
-            statement.execute("""
-                    CREATE TABLE IF NOT EXISTS %s (
-                        received_at DateTime64(3, 'UTC'),
-                        reject_key String,
-                        fill_id String,
-                        reason String,
-                        raw_json String
-                    ) ENGINE = ReplacingMergeTree
-                    ORDER BY reject_key
-                    SETTINGS non_replicated_deduplication_window = %d
-                    """.formatted(rejectsTable, dedupWindow));
-            statement.execute("""
-                    CREATE TABLE IF NOT EXISTS %s (
-                        poll_key String,
-                        complete_until DateTime64(3, 'UTC'),
-                        updated_at DateTime64(3, 'UTC') DEFAULT now64(3)
-                    ) ENGINE = ReplacingMergeTree(updated_at)
-                    ORDER BY poll_key
-                    """.formatted(pollStateTable));
+            for (String create : createStatements()) {
+                statement.execute(create);
+            }
             checkFillsTable(connection);
         }
+    }
+
+    /**
+     * The statements that create the databases and tables. On a cluster ({@code clickhouse.cluster}) each table is a
+     * ReplicatedReplacingMergeTree {@code <table>_local} on every node ({@code ON CLUSTER}), and the configured name a
+     * Distributed table over them, sharded by the table's key, which the service reads and writes.
+     */
+    public List<String> createStatements() {
+        List<String> statements = new ArrayList<>();
+        for (String database : new TreeSet<>(List.of(database(fillsTable), database(rejectsTable), database(pollStateTable)))) {
+            statements.add("CREATE DATABASE IF NOT EXISTS " + database + onCluster());
+        }
+        statements.addAll(table(fillsTable, FILLS_TABLE_COLUMNS, "ingested_at", "PARTITION BY toYYYYMM(ts)\nORDER BY (ts, fill_id)", "fill_id", true));
+        statements.addAll(table(rejectsTable, REJECTS_TABLE_COLUMNS, null, "ORDER BY reject_key", "reject_key", true));
+        statements.addAll(table(pollStateTable, POLL_STATE_TABLE_COLUMNS, "updated_at", "ORDER BY poll_key", "poll_key", false));
+        return statements;
+    }
+
+    private List<String> table(String name, String columns, String version, String order, String shardKey, boolean deduplicated) {
+        if (cluster == null) {
+            return List.of("CREATE TABLE IF NOT EXISTS " + name + " (\n" + columns + "\n) ENGINE = ReplacingMergeTree" + (version == null ? "" : "(" + version + ")")
+                    + "\n" + order + (deduplicated ? "\nSETTINGS non_replicated_deduplication_window = " + dedupWindow : ""));
+        }
+        String local = local(name);
+        return List.of(
+                "CREATE TABLE IF NOT EXISTS " + local + onCluster() + " (\n" + columns + "\n) ENGINE = ReplicatedReplacingMergeTree("
+                        + "'/clickhouse/tables/{shard}/{database}/{table}', '{replica}'" + (version == null ? "" : ", " + version) + ")\n" + order
+                        + (deduplicated ? "\nSETTINGS replicated_deduplication_window = " + dedupWindow : ""),
+                "CREATE TABLE IF NOT EXISTS " + name + onCluster() + " AS " + local + "\nENGINE = Distributed(" + cluster + ", "
+                        + database(local) + ", " + local.substring(local.indexOf('.') + 1) + ", cityHash64(" + shardKey + "))");
+    }
+
+    private String onCluster() {
+        return cluster == null ? "" : " ON CLUSTER " + cluster;
+    }
+
+    /** The replicated table on each node under a Distributed one. */
+    static String local(String table) {
+        return table + "_local";
     }
 
     /**
@@ -133,13 +181,15 @@ public final class ClickHouseSchema {
      * not send is unknown, not zero). Rows stored before keep their values until {@code repair} rebuilds them.
      */
     private void checkFillsTable(Connection connection) throws SQLException {
+        String table = cluster == null ? fillsTable : local(fillsTable);
+        String expected = cluster == null ? "ReplacingMergeTree" : "ReplicatedReplacingMergeTree";
         String engine = null;
         Map<String, String> columns = new HashMap<>();
         try (PreparedStatement query = connection.prepareStatement(
                 "SELECT t.engine, c.name, c.type FROM system.tables t JOIN system.columns c ON c.database = t.database AND c.table = t.name"
                         + " WHERE t.database = ? AND t.name = ?")) {
-            query.setString(1, database(fillsTable));
-            query.setString(2, fillsTable.substring(fillsTable.indexOf('.') + 1));
+            query.setString(1, database(table));
+            query.setString(2, table.substring(table.indexOf('.') + 1));
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
                     engine = rows.getString(1);
@@ -149,16 +199,16 @@ public final class ClickHouseSchema {
         }
         Set<String> missing = new TreeSet<>(Arrays.asList(FILL_COLUMNS.split(",\\s*")));
         missing.removeAll(columns.keySet());
-        if ("ReplacingMergeTree".equals(engine) && missing.equals(Set.of("exchange_index"))) {
+        if (cluster == null && "ReplacingMergeTree".equals(engine) && missing.equals(Set.of("exchange_index"))) {
             execute(connection, "ALTER TABLE " + fillsTable + " ADD COLUMN IF NOT EXISTS exchange_index Nullable(Int32) AFTER created_time");
             missing.clear();
         }
-        if (!missing.isEmpty() || !"ReplacingMergeTree".equals(engine)) {
-            throw new IllegalStateException(fillsTable + " exists as a " + engine + (missing.isEmpty() ? "" : " without the columns " + missing)
-                    + ", as the old writer made it; this service needs the ReplacingMergeTree it creates."
+        if (!missing.isEmpty() || !expected.equals(engine)) {
+            throw new IllegalStateException(table + " exists as a " + engine + (missing.isEmpty() ? "" : " without the columns " + missing)
+                    + ", as the old writer made it; this service needs the " + expected + " it creates."
                     + " Point clickhouse.fills-table at a new table, or rename the old one away first.");
         }
-        if (!columns.get("fee_cost").startsWith("Nullable(")) {
+        if (cluster == null && !columns.get("fee_cost").startsWith("Nullable(")) {
             execute(connection, "ALTER TABLE " + fillsTable + " MODIFY COLUMN fee_cost Nullable(Decimal(18, 6))");
         }
     }
@@ -175,7 +225,7 @@ public final class ClickHouseSchema {
     }
 
     String saveCompleteUntilSql() {
-        return "INSERT INTO " + pollStateTable + " (poll_key, complete_until) VALUES (?, ?)";
+        return "INSERT INTO " + pollStateTable + " (poll_key, complete_until)" + (cluster == null ? "" : " SETTINGS " + FOREGROUND) + " VALUES (?, ?)";
     }
 
     /** Which of {@code count} bound fill ids are stored with a time between two bound epoch milliseconds; see {@link StoredFillLookup}. */
@@ -200,13 +250,13 @@ public final class ClickHouseSchema {
 
     /** One row per batch entry; the token is hex, so it is safe inline. */
     String insertFillsSql(String dedupToken) {
-        return "INSERT INTO " + fillsTable + " (" + FILL_COLUMNS + ") SETTINGS insert_deduplication_token = '" + hex(dedupToken)
-                + "' VALUES (" + parameters(FILL_COLUMNS.split(",").length) + ")";
+        return "INSERT INTO " + fillsTable + " (" + FILL_COLUMNS + ") SETTINGS insert_deduplication_token = '" + hex(dedupToken) + "'"
+                + (cluster == null ? "" : ", " + FOREGROUND) + " VALUES (" + parameters(FILL_COLUMNS.split(",").length) + ")";
     }
 
     String insertRejectsSql(String dedupToken) {
         return "INSERT INTO " + rejectsTable + " (received_at, reject_key, fill_id, reason, raw_json) SETTINGS insert_deduplication_token = '"
-                + hex(dedupToken) + "' VALUES (?, ?, ?, ?, ?)";
+                + hex(dedupToken) + "'" + (cluster == null ? "" : ", " + FOREGROUND) + " VALUES (?, ?, ?, ?, ?)";
     }
 
     /** {@code database.table}, each a plain identifier, so a name can never change the meaning of a statement. */

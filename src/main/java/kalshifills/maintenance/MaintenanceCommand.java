@@ -92,6 +92,10 @@ public final class MaintenanceCommand {
         boolean dryRun = options.remove("--dry-run");
         refuseUnknownOptions();
         ClickHouseSchema schema = ServiceSettings.clickHouseSchema(settings);
+        if (schema.clustered()) {
+            throw new ConfigurationException("clickhouse.cluster", "is set, and repair rebuilds single-server tables only; run it against"
+                    + " one server's table with clickhouse.cluster empty");
+        }
         double maxRejectedShare = settings.share("repair.max-rejected-share");
         FillsTableRepair.Report report = new FillsTableRepair(dataSource, table, schema, clock, Duration.ofSeconds(5),
                 settings.integer("repair.batch-size", 1, 1_000_000), maxRejectedShare).run(dryRun);

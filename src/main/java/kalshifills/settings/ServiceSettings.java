@@ -66,8 +66,15 @@ public final class ServiceSettings {
     }
 
     public static ClickHouseSchema clickHouseSchema(Settings settings) {
-        return new ClickHouseSchema(tableName(settings, "clickhouse.fills-table"), tableName(settings, "clickhouse.rejects-table"),
+        ClickHouseSchema schema = new ClickHouseSchema(tableName(settings, "clickhouse.fills-table"), tableName(settings, "clickhouse.rejects-table"),
                 tableName(settings, "clickhouse.poll-state-table"), settings.integer("clickhouse.dedup-window", 1, 1_000_000));
+        return settings.optionalText("clickhouse.cluster").map(cluster -> {
+            if (!cluster.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new ConfigurationException("clickhouse.cluster", "is '" + cluster + "'; expected the name of a cluster of the server's"
+                        + " remote_servers (letters, digits and '_'), or empty for a single server");
+            }
+            return schema.onCluster(cluster);
+        }).orElse(schema);
     }
 
     public static String tableName(Settings settings, String key) {

@@ -105,12 +105,15 @@ class SettingsFromEnvironmentIT extends SimulatedAccountTest {
     /** The ClickHouse login: the test server knows only the default user, so a changed one is shown refused. */
     private static final List<String> LOGIN = List.of("clickhouse.user", "clickhouse.password");
 
+    /** The test server is no cluster: a cluster's name is shown by its refusal. */
+    private static final String CLUSTER = "clickhouse.cluster";
+
     @Test
     void every_documented_variable_takes_effect() throws Exception {
         Map<String, String> documented = documentedVariables();
         Map<String, String> values = values();
         assertThat(values.keySet()).as("a test value for every key the README documents")
-                .containsExactlyInAnyOrderElementsOf(documented.keySet().stream().filter(key -> !LOGIN.contains(key)).toList());
+                .containsExactlyInAnyOrderElementsOf(documented.keySet().stream().filter(key -> !LOGIN.contains(key) && !CLUSTER.equals(key)).toList());
         Properties defaults = defaults();
         values.forEach((key, value) -> assertThat(value).as(key + " differs from its default").isNotEqualTo(defaults.getProperty(key)));
         List<SimulatedFill> fills = new SimulatedFills(21).between(Instant.now().minus(Duration.ofMinutes(20)), Instant.now(), 60);
@@ -162,6 +165,24 @@ class SettingsFromEnvironmentIT extends SimulatedAccountTest {
                     refused.printStackTrace(new PrintWriter(trace));
                     assertThat(trace.toString()).as("the password in no message").doesNotContain("env-password");
                 });
+    }
+
+    @Test
+    void the_clickhouse_cluster_comes_from_the_environment_too() throws Exception {
+        Map<String, String> values = values();
+        Map<String, String> environment = environment(values);
+        environment.put("CLICKHOUSE_CLUSTER", "fills_cluster");
+        try (RunningIngester ingester = RunningIngester.startInEnvironment(environment)) {
+            URI ready = URI.create("http://127.0.0.1:" + values.get("camel.management.port") + "/observe/health/ready");
+            Eventually.equals(true, () -> {
+                try {
+                    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString()).body()
+                            .contains("Requested cluster 'fills_cluster' not found");
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, Duration.ofSeconds(30));
+        }
     }
 
     private static Map<String, String> environment(Map<String, String> values) {

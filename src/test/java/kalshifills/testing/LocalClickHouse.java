@@ -28,6 +28,7 @@ public final class LocalClickHouse {
     private final String jdbcUrl;
     private final Path dir;
     private final int port;
+    private Path config;
 
     private LocalClickHouse(String jdbcUrl, Path dir, int port) {
         this.jdbcUrl = jdbcUrl;
@@ -56,7 +57,13 @@ public final class LocalClickHouse {
 
     /** Starts a server of its own under {@code dir}, for a test that stops or kills it. */
     public static LocalClickHouse start(Path dir, int port) {
+        return start(dir, port, null);
+    }
+
+    /** @param config a server config file to start with (clickhouse.sh's CLICKHOUSE_CONFIG), or null */
+    public static LocalClickHouse start(Path dir, int port, Path config) {
         LocalClickHouse server = new LocalClickHouse("jdbc:clickhouse://127.0.0.1:" + port, dir.toAbsolutePath(), port);
+        server.config = config;
         server.script("start", dir.toAbsolutePath().toString(), Integer.toString(port));
         return server;
     }
@@ -147,9 +154,12 @@ public final class LocalClickHouse {
         command.addAll(List.of(args));
         try {
             Files.createDirectories(Path.of("target"));
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of("target", "clickhouse-script.log").toFile()))
-                    .start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of("target", "clickhouse-script.log").toFile()));
+            if (config != null) {
+                builder.environment().put("CLICKHOUSE_CONFIG", config.toAbsolutePath().toString());
+            }
+            Process process = builder.start();
             if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
                 throw new IllegalStateException(String.join(" ", command) + " failed; see target/clickhouse-script.log");
             }
