@@ -13,12 +13,12 @@ import org.quartz.listeners.SchedulerListenerSupport;
  * The account's first poll, as soon as it can run rather than at the schedule's next time: as the route starts, and when
  * this instance takes the account over. The {@code master:} endpoint starts the schedule's consumer a second after
  * leadership arrives, and a fire before that finds no consumer and does nothing: so a one-shot trigger of the same job
- * fires every half second until a poll has started (the job never overlaps itself), for at most {@link #ATTEMPTS} times.
+ * fires every tenth of a second until a poll has started (the job never overlaps itself), for at most {@link #ATTEMPTS} times.
  */
 final class FirstPoll extends SchedulerListenerSupport {
 
-    private static final int ATTEMPTS = 60;
-    private static final int EVERY_MILLIS = 500;
+    private static final int ATTEMPTS = 100;
+    private static final int EVERY_MILLIS = 100;
 
     private final QuartzEndpoint schedule;
     private final Scheduler scheduler;
