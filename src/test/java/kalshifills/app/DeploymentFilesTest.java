@@ -114,4 +114,24 @@ class DeploymentFilesTest {
         }
         assertThat(names).doesNotHaveDuplicates();
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void the_kubernetes_deployment_probes_the_management_endpoints_and_keeps_the_key_in_a_secret() throws IOException {
+        Map<String, Object> deployment = (Map<String, Object>) new Load(LoadSettings.builder().build())
+                .loadFromString(Files.readString(Path.of("deploy", "kubernetes", "kalshi-fills-ingester.yaml")));
+        Map<String, Object> pod = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) deployment.get("spec")).get("template")).get("spec");
+        Map<String, Object> container = ((List<Map<String, Object>>) pod.get("containers")).get(0);
+        List<String> variables = properties.stringPropertyNames().stream().map(ConfigurationException::environmentVariable).toList();
+        List<Map<String, Object>> environment = (List<Map<String, Object>>) container.get("env");
+        assertThat(environment).extracting(variable -> variable.get("name")).allSatisfy(name -> assertThat(variables).contains((String) name))
+                .contains("CLUSTER_ZOOKEEPER_NODES", "FILLS_INSTANCE_ID", "KALSHI_API_KEY_ID", "KALSHI_PRIVATE_KEY_FILE");
+        String health = properties.getProperty("camel.management.health-path", "/observe/health");
+        assertThat(((Map<String, Object>) ((Map<String, Object>) container.get("livenessProbe")).get("httpGet")).get("path")).isEqualTo(health + "/live");
+        assertThat(((Map<String, Object>) ((Map<String, Object>) container.get("readinessProbe")).get("httpGet")).get("path")).isEqualTo(health + "/ready");
+        assertThat(((List<Map<String, Object>>) container.get("ports")).get(0).get("containerPort"))
+                .isEqualTo(Integer.parseInt(properties.getProperty("camel.management.port")));
+        assertThat((Integer) pod.get("terminationGracePeriodSeconds")).isGreaterThan(Integer.parseInt(properties.getProperty("camel.main.shutdown-timeout")));
+        assertThat(Files.readString(Path.of("deploy", "kubernetes", "kalshi-fills-ingester.yaml"))).doesNotContain("BEGIN").contains("secretName: kalshi-fills-key");
+    }
 }
