@@ -23,6 +23,7 @@ import kalshifills.status.PipelineHealthCheck;
 import kalshifills.status.PipelineStatus;
 import kalshifills.status.Progress;
 import kalshifills.status.RouteLivenessCheck;
+import org.apache.camel.DelegateEndpoint;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -32,7 +33,6 @@ import org.apache.camel.ServiceStatus;
 import org.apache.camel.cluster.CamelClusterEventListener;
 import org.apache.camel.cluster.CamelClusterMember;
 import org.apache.camel.cluster.CamelClusterView;
-import org.apache.camel.component.master.MasterEndpoint;
 import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.camel.component.quartz.QuartzEndpoint;
 import org.apache.camel.processor.aggregate.AggregateController;
@@ -80,7 +80,6 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
     private volatile Route route;
     private final AccountStore store;
     private FillsTick tick;
-    private long tickStartedNanos;
     private volatile boolean tablesCreated;
 
     /**
@@ -137,7 +136,7 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
             throw e;
         }
         readNewestFill();
-        Endpoint schedule = route.getEndpoint() instanceof MasterEndpoint master ? master.getEndpoint() : route.getEndpoint();
+        Endpoint schedule = route.getEndpoint() instanceof DelegateEndpoint master ? master.getEndpoint() : route.getEndpoint();
         if (schedule instanceof QuartzEndpoint quartz && firstPoll == null) {
             try {
                 firstPoll = new FirstPoll(quartz);
@@ -254,7 +253,6 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
         if (beingStopped()) {
             return;
         }
-        tickStartedNanos = System.nanoTime();
         status.pollStarted();
         createTables();
         Instant now = services.clock().instant();
@@ -374,11 +372,10 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
         }
         batches.forceCompletionOfAllGroups();
         boolean complete = state.endPoll(tick.newFills() > 0, storeTimeout);
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - tickStartedNanos);
         if (complete) {
-            status.pollSucceeded(elapsed);
+            status.pollSucceeded();
         } else {
-            status.pollIncomplete(elapsed);
+            status.pollIncomplete();
         }
         tick.logEnd(name, complete, services.clock().instant());
     }
@@ -388,7 +385,7 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
         state.abandonPoll();
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String reason = cause == null ? "unknown" : PollFailure.reason(cause);
-        status.pollFailed(reason, Duration.ofNanos(System.nanoTime() - tickStartedNanos));
+        status.pollFailed(reason);
         apiError(cause);
         LOG.atWarn().setMessage("fills_poll_failed")
                 .addKeyValue("account", name)

@@ -53,7 +53,7 @@ public final class PipelineHealthCheck extends AbstractHealthCheck {
         }
         Duration sinceLastPoll = status.sinceLastSuccessfulPoll();
         if (sinceLastPoll.compareTo(limit) > 0 && backfill == null) {
-            Instant lastProgress = running == null ? null : running.lastPageAt() == null ? running.startedAt() : running.lastPageAt();
+            Instant lastProgress = running == null ? null : running.lastProgress();
             problems.add("no complete poll for " + sinceLastPoll.toSeconds() + " s"
                     + (lastProgress != null && Duration.between(lastProgress, now).compareTo(limit) > 0
                             ? ", and the poll in progress read no page for " + Duration.between(lastProgress, now).toSeconds() + " s" : "")

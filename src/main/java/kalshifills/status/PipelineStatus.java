@@ -32,6 +32,11 @@ public final class PipelineStatus {
      * (null while it reads back through everything Kalshi has, whose start nobody knows).
      */
     public record PollProgress(Instant startedAt, int pages, Instant oldestFill, Double windowCovered, Instant lastPageAt) {
+
+        /** When the poll last moved on: its last page read, or its start before the first. */
+        public Instant lastProgress() {
+            return lastPageAt == null ? startedAt : lastPageAt;
+        }
     }
 
     private static final Duration[] INSERT_BUCKETS = seconds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30);
@@ -171,28 +176,26 @@ public final class PipelineStatus {
     }
 
     /** The poll read every page and its fills are stored. */
-    public void pollSucceeded(Duration elapsed) {
-        pollsComplete.record(elapsed);
-        synchronized (this) {
-            polls = new Outcome(clock.instant(), null, null);
-            running = null;
-        }
+    public synchronized void pollSucceeded() {
+        pollsComplete.record(endPoll());
+        polls = new Outcome(clock.instant(), null, null);
     }
 
     /** The poll read every page, but some of its fills are not stored (their inserts failed, or took too long). */
-    public void pollIncomplete(Duration elapsed) {
-        pollsIncomplete.record(elapsed);
-        synchronized (this) {
-            running = null;
-        }
+    public synchronized void pollIncomplete() {
+        pollsIncomplete.record(endPoll());
     }
 
-    public void pollFailed(String reason, Duration elapsed) {
-        pollsFailed.record(elapsed);
-        synchronized (this) {
-            polls = failed(polls, reason);
-            running = null;
-        }
+    public synchronized void pollFailed(String reason) {
+        pollsFailed.record(endPoll());
+        polls = failed(polls, reason);
+    }
+
+    /** How long the poll in progress ran (none when it failed before it started); no poll runs from now on. */
+    private Duration endPoll() {
+        Duration elapsed = running == null ? Duration.ZERO : Duration.between(running.startedAt(), clock.instant());
+        running = null;
+        return elapsed;
     }
 
     /** This instance took the account over (it polls it from now on), or another one did. */
@@ -254,9 +257,8 @@ public final class PipelineStatus {
             return null;
         }
         Instant now = clock.instant();
-        Instant lastProgress = running.lastPageAt() == null ? running.startedAt() : running.lastPageAt();
         boolean longerThanTicks = Duration.between(running.startedAt(), now).compareTo(maxPollAge) > 0;
-        return longerThanTicks && Duration.between(lastProgress, now).compareTo(maxPollAge) <= 0 ? running : null;
+        return longerThanTicks && Duration.between(running.lastProgress(), now).compareTo(maxPollAge) <= 0 ? running : null;
     }
 
     /** The limit the health check holds polls to. */

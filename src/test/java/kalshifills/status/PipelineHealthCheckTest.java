@@ -13,8 +13,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class PipelineHealthCheckTest {
 
-    private static final Duration POLL = Duration.ofMillis(20);
-
     private final SettableClock clock = new SettableClock(Instant.parse("2026-11-24T12:00:00Z"));
     private final PipelineStatus status = new PipelineStatus("main", clock, new SimpleMeterRegistry(), Duration.ofMinutes(1));
     private final PipelineHealthCheck check = new PipelineHealthCheck(status);
@@ -27,14 +25,14 @@ class PipelineHealthCheckTest {
     @Test
     void up_standing_by_while_another_instance_leads_and_judged_from_the_takeover_on() {
         status.leading(false);
-        status.pollFailed("Kalshi answered HTTP 503", POLL);
+        status.pollFailed("Kalshi answered HTTP 503");
         clock.advance(Duration.ofMinutes(10));
 
         assertThat(check.call().getState()).isEqualTo(HealthCheck.State.UP);
         assertThat(check.call().getMessage()).hasValue("standing by: another instance polls account 'main'");
 
         status.leading(true);
-        status.pollSucceeded(POLL);
+        status.pollSucceeded();
         clock.advance(Duration.ofSeconds(30));
         assertThat(check.call().getState()).as("30 s after the takeover's first poll").isEqualTo(HealthCheck.State.UP);
     }
@@ -47,7 +45,7 @@ class PipelineHealthCheckTest {
 
     @Test
     void up_while_polls_and_inserts_succeed() {
-        status.pollSucceeded(POLL);
+        status.pollSucceeded();
         status.insertSucceeded(10, Duration.ofMillis(5), clock.instant());
 
         HealthCheck.Result result = check.call();
@@ -74,7 +72,7 @@ class PipelineHealthCheckTest {
 
     @Test
     void down_naming_both_when_polls_and_inserts_fail() {
-        status.pollFailed("Kalshi answered HTTP 503", POLL);
+        status.pollFailed("Kalshi answered HTTP 503");
         status.insertFailed("SQLException: Connection refused", Duration.ofMillis(5));
 
         assertThat(check.call().getMessage()).hasValue("polls failing since 2026-11-24T12:00:00Z: Kalshi answered HTTP 503;"
@@ -91,7 +89,7 @@ class PipelineHealthCheckTest {
         assertThat(stale.getState()).isEqualTo(HealthCheck.State.DOWN);
         assertThat(stale.getMessage()).hasValue("no complete poll for 61 s (the limit is 60 s)");
 
-        status.pollSucceeded(POLL);
+        status.pollSucceeded();
         assertThat(check.call().getState()).isEqualTo(HealthCheck.State.UP);
         clock.advance(Duration.ofSeconds(90));
         assertThat(check.call().getMessage()).hasValue("no complete poll for 90 s (the limit is 60 s)");
@@ -125,7 +123,7 @@ class PipelineHealthCheckTest {
 
     @Test
     void a_backfill_after_a_failed_poll_is_up_once_it_reads_pages() {
-        status.pollFailed("Kalshi answered HTTP 503", POLL);
+        status.pollFailed("Kalshi answered HTTP 503");
         status.pollStarted();
         assertThat(check.call().getState()).as("no page read since the failure").isEqualTo(HealthCheck.State.DOWN);
 
