@@ -6,7 +6,10 @@
 # query that never ends. Tables live under DIR/data and survive a restart.
 #
 #   src/scripts/clickhouse.sh install             fetch the library (once per machine, cached) and build the launcher
-#   src/scripts/clickhouse.sh start [DIR] [PORT]  start a server for DIR on 127.0.0.1:PORT and wait until it answers
+#   src/scripts/clickhouse.sh start [DIR] [PORT] [TCP_PORT]
+#                                                 start a server for DIR on 127.0.0.1:PORT (HTTP) and wait until it answers;
+#                                                 with TCP_PORT it also listens for the native protocol (a Distributed
+#                                                 table's shards are reached that way)
 #   src/scripts/clickhouse.sh stop [DIR]          stop it: SIGTERM, then SIGKILL after 20 s
 #   src/scripts/clickhouse.sh status [DIR]        exit 0 while it runs
 #
@@ -53,9 +56,10 @@ running_pid() {
 }
 
 start() {
-    local dir port
+    local dir port tcp_port
     dir=$(mkdir -p "$1" && cd "$1" && pwd)
     port=$2
+    tcp_port=${3:-}
     install
     if pid=$(running_pid "$dir"); then
         answers "$port" && { echo "clickhouse.sh: already running (pid $pid) on port $port" >&2; return 0; }
@@ -65,10 +69,11 @@ start() {
     answers "$port" && die "port $port already answers as a ClickHouse server that is not the one of $dir; stop it, or pick another port"
     mkdir -p "$dir/data"
     # A query that never ends keeps clickhouse-local, and with it the HTTP listener, alive.
-    local config=()
-    [ -n "${CLICKHOUSE_CONFIG:-}" ] && config=(--config-file="$(cd "$(dirname "$CLICKHOUSE_CONFIG")" && pwd)/$(basename "$CLICKHOUSE_CONFIG")")
-    setsid "$launcher" "${config[@]}" --multiquery --listen_host=127.0.0.1 --http_port="$port" --path="$dir/data/" \
-        --query "SYSTEM START LISTEN HTTP; SELECT count() FROM (SELECT sleep(3) FROM system.numbers SETTINGS max_block_size = 1)" \
+    local options=() listen="SYSTEM START LISTEN HTTP;"
+    [ -n "${CLICKHOUSE_CONFIG:-}" ] && options+=(--config-file="$(cd "$(dirname "$CLICKHOUSE_CONFIG")" && pwd)/$(basename "$CLICKHOUSE_CONFIG")")
+    [ -n "$tcp_port" ] && { options+=(--tcp_port="$tcp_port"); listen+=" SYSTEM START LISTEN TCP;"; }
+    setsid "$launcher" "${options[@]}" --multiquery --listen_host=127.0.0.1 --http_port="$port" --path="$dir/data/" \
+        --query "$listen SELECT count() FROM (SELECT sleep(3) FROM system.numbers SETTINGS max_block_size = 1)" \
         >>"$dir/clickhouse.log" 2>&1 </dev/null &
     local pid=$!
     echo "$pid" >"$dir/clickhouse.pid"
@@ -98,8 +103,8 @@ dir=${2:-$project_dir/.clickhouse}
 port=${3:-8123}
 case "$command" in
     install) install ;;
-    start) start "$dir" "$port" ;;
+    start) start "$dir" "$port" "${4:-}" ;;
     stop) stop "$dir" ;;
     status) pid=$(running_pid "$dir") && echo "running (pid $pid)" || { echo "not running"; exit 1; } ;;
-    *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+    *) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -5,9 +5,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -125,12 +126,23 @@ public final class ClickHouseSchema {
      * Creates the databases and tables that do not exist yet, then checks that the fills table is one this service can
      * keep exactly once: the columns it writes, and the ReplacingMergeTree engine.
      *
+     * <p>On a cluster only what this server lacks is created {@code ON CLUSTER}: distributed DDL waits for every node,
+     * and a server whose tables exist needs none. A single-server fills table is refused before anything is created.
+     *
      * @throws IllegalStateException naming the table and the way out when an existing table does not fit
      */
     public void createIfAbsent(DataSource dataSource) throws SQLException {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            for (String create : createStatements()) {
-                statement.execute(create);
+            Set<String> existing = cluster == null ? Set.of() : existingObjects(connection);
+            if (existing.contains(fillsTable) && !"Distributed".equals(engine(connection, fillsTable, new HashMap<>()))) {
+                throw new IllegalStateException(fillsTable + " is not a Distributed table, and clickhouse.cluster is " + cluster
+                        + ": point clickhouse.fills-table at a new table (the service creates it over " + local(fillsTable)
+                        + "), or leave clickhouse.cluster empty for a single server.");
+            }
+            for (Map.Entry<String, String> create : createStatementsByObject().entrySet()) {
+                if (!existing.contains(create.getKey())) {
+                    statement.execute(create.getValue());
+                }
             }
             checkFillsTable(connection);
         }
@@ -142,28 +154,47 @@ public final class ClickHouseSchema {
      * Distributed table over them, sharded by the table's key, which the service reads and writes.
      */
     public List<String> createStatements() {
-        List<String> statements = new ArrayList<>();
+        return List.copyOf(createStatementsByObject().values());
+    }
+
+    /** Each statement by the database or {@code database.table} it creates. */
+    private Map<String, String> createStatementsByObject() {
+        Map<String, String> statements = new LinkedHashMap<>();
         for (String database : new TreeSet<>(List.of(database(fillsTable), database(rejectsTable), database(pollStateTable)))) {
-            statements.add("CREATE DATABASE IF NOT EXISTS " + database + onCluster());
+            statements.put(database, "CREATE DATABASE IF NOT EXISTS " + database + onCluster());
         }
-        statements.addAll(table(fillsTable, FILLS_TABLE_COLUMNS, "ingested_at", "PARTITION BY toYYYYMM(ts)\nORDER BY (ts, fill_id)", "fill_id", true));
-        statements.addAll(table(rejectsTable, REJECTS_TABLE_COLUMNS, null, "ORDER BY reject_key", "reject_key", true));
-        statements.addAll(table(pollStateTable, POLL_STATE_TABLE_COLUMNS, "updated_at", "ORDER BY poll_key", "poll_key", false));
+        statements.putAll(table(fillsTable, FILLS_TABLE_COLUMNS, "ingested_at", "PARTITION BY toYYYYMM(ts)\nORDER BY (ts, fill_id)", "fill_id", true));
+        statements.putAll(table(rejectsTable, REJECTS_TABLE_COLUMNS, null, "ORDER BY reject_key", "reject_key", true));
+        statements.putAll(table(pollStateTable, POLL_STATE_TABLE_COLUMNS, "updated_at", "ORDER BY poll_key", "poll_key", false));
         return statements;
     }
 
-    private List<String> table(String name, String columns, String version, String order, String shardKey, boolean deduplicated) {
+    /** The databases and {@code database.table}s this server has. */
+    private static Set<String> existingObjects(Connection connection) throws SQLException {
+        Set<String> existing = new HashSet<>();
+        try (Statement query = connection.createStatement();
+                ResultSet rows = query.executeQuery("SELECT name FROM system.databases UNION ALL SELECT database || '.' || name FROM system.tables")) {
+            while (rows.next()) {
+                existing.add(rows.getString(1));
+            }
+        }
+        return existing;
+    }
+
+    private Map<String, String> table(String name, String columns, String version, String order, String shardKey, boolean deduplicated) {
         if (cluster == null) {
-            return List.of("CREATE TABLE IF NOT EXISTS " + name + " (\n" + columns + "\n) ENGINE = ReplacingMergeTree" + (version == null ? "" : "(" + version + ")")
-                    + "\n" + order + (deduplicated ? "\nSETTINGS non_replicated_deduplication_window = " + dedupWindow : ""));
+            return Map.of(name, "CREATE TABLE IF NOT EXISTS " + name + " (\n" + columns + "\n) ENGINE = ReplacingMergeTree"
+                    + (version == null ? "" : "(" + version + ")") + "\n" + order
+                    + (deduplicated ? "\nSETTINGS non_replicated_deduplication_window = " + dedupWindow : ""));
         }
         String local = local(name);
-        return List.of(
-                "CREATE TABLE IF NOT EXISTS " + local + onCluster() + " (\n" + columns + "\n) ENGINE = ReplicatedReplacingMergeTree("
-                        + "'/clickhouse/tables/{shard}/{database}/{table}', '{replica}'" + (version == null ? "" : ", " + version) + ")\n" + order
-                        + (deduplicated ? "\nSETTINGS replicated_deduplication_window = " + dedupWindow : ""),
-                "CREATE TABLE IF NOT EXISTS " + name + onCluster() + " AS " + local + "\nENGINE = Distributed(" + cluster + ", "
-                        + database(local) + ", " + local.substring(local.indexOf('.') + 1) + ", cityHash64(" + shardKey + "))");
+        Map<String, String> statements = new LinkedHashMap<>();
+        statements.put(local, "CREATE TABLE IF NOT EXISTS " + local + onCluster() + " (\n" + columns + "\n) ENGINE = ReplicatedReplacingMergeTree("
+                + "'/clickhouse/tables/{shard}/{database}/{table}', '{replica}'" + (version == null ? "" : ", " + version) + ")\n" + order
+                + (deduplicated ? "\nSETTINGS replicated_deduplication_window = " + dedupWindow : ""));
+        statements.put(name, "CREATE TABLE IF NOT EXISTS " + name + onCluster() + " AS " + local + "\nENGINE = Distributed(" + cluster + ", "
+                + database(local) + ", " + local.substring(local.indexOf('.') + 1) + ", cityHash64(" + shardKey + "))");
+        return statements;
     }
 
     private String onCluster() {
@@ -179,12 +210,33 @@ public final class ClickHouseSchema {
      * Refuses a table this service cannot keep exactly once (the old writer's plain MergeTree), and brings one an earlier
      * version of this service made up to date: {@code exchange_index} added, {@code fee_cost} nullable (a fee Kalshi did
      * not send is unknown, not zero). Rows stored before keep their values until {@code repair} rebuilds them.
+     * On a cluster the fills table is a Distributed one over {@code <table>_local}, replicated or, on a cluster of shards
+     * without replicas, a plain ReplacingMergeTree.
      */
     private void checkFillsTable(Connection connection) throws SQLException {
         String table = cluster == null ? fillsTable : local(fillsTable);
-        String expected = cluster == null ? "ReplacingMergeTree" : "ReplicatedReplacingMergeTree";
-        String engine = null;
+        Set<String> expected = cluster == null ? Set.of("ReplacingMergeTree") : Set.of("ReplicatedReplacingMergeTree", "ReplacingMergeTree");
         Map<String, String> columns = new HashMap<>();
+        String engine = engine(connection, table, columns);
+        Set<String> missing = new TreeSet<>(Arrays.asList(FILL_COLUMNS.split(",\\s*")));
+        missing.removeAll(columns.keySet());
+        if (cluster == null && "ReplacingMergeTree".equals(engine) && missing.equals(Set.of("exchange_index"))) {
+            execute(connection, "ALTER TABLE " + fillsTable + " ADD COLUMN IF NOT EXISTS exchange_index Nullable(Int32) AFTER created_time");
+            missing.clear();
+        }
+        if (!missing.isEmpty() || !expected.contains(engine)) {
+            throw new IllegalStateException(table + " exists as a " + engine + (missing.isEmpty() ? "" : " without the columns " + missing)
+                    + ", as the old writer made it; this service needs the " + String.join(" or ", new TreeSet<>(expected)) + " it creates."
+                    + " Point clickhouse.fills-table at a new table, or rename the old one away first.");
+        }
+        if (cluster == null && !columns.get("fee_cost").startsWith("Nullable(")) {
+            execute(connection, "ALTER TABLE " + fillsTable + " MODIFY COLUMN fee_cost Nullable(Decimal(18, 6))");
+        }
+    }
+
+    /** The engine of {@code table} (null when it does not exist), its columns and their types put in {@code columns}. */
+    private static String engine(Connection connection, String table, Map<String, String> columns) throws SQLException {
+        String engine = null;
         try (PreparedStatement query = connection.prepareStatement(
                 "SELECT t.engine, c.name, c.type FROM system.tables t JOIN system.columns c ON c.database = t.database AND c.table = t.name"
                         + " WHERE t.database = ? AND t.name = ?")) {
@@ -197,20 +249,7 @@ public final class ClickHouseSchema {
                 }
             }
         }
-        Set<String> missing = new TreeSet<>(Arrays.asList(FILL_COLUMNS.split(",\\s*")));
-        missing.removeAll(columns.keySet());
-        if (cluster == null && "ReplacingMergeTree".equals(engine) && missing.equals(Set.of("exchange_index"))) {
-            execute(connection, "ALTER TABLE " + fillsTable + " ADD COLUMN IF NOT EXISTS exchange_index Nullable(Int32) AFTER created_time");
-            missing.clear();
-        }
-        if (!missing.isEmpty() || !expected.equals(engine)) {
-            throw new IllegalStateException(table + " exists as a " + engine + (missing.isEmpty() ? "" : " without the columns " + missing)
-                    + ", as the old writer made it; this service needs the " + expected + " it creates."
-                    + " Point clickhouse.fills-table at a new table, or rename the old one away first.");
-        }
-        if (cluster == null && !columns.get("fee_cost").startsWith("Nullable(")) {
-            execute(connection, "ALTER TABLE " + fillsTable + " MODIFY COLUMN fee_cost Nullable(Decimal(18, 6))");
-        }
+        return engine;
     }
 
     private static void execute(Connection connection, String sql) throws SQLException {

@@ -196,6 +196,16 @@ class ClickHouseStorageIT {
     }
 
     @Test
+    void a_single_server_table_with_a_cluster_set_stops_start_up_saying_what_to_do() {
+        // Refused before any ON CLUSTER statement, which this server could not run anyway.
+        assertThatThrownBy(() -> schema.onCluster("fills_cluster").createIfAbsent(dataSource))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage(schema.fillsTable() + " is not a Distributed table, and clickhouse.cluster is fills_cluster: point"
+                        + " clickhouse.fills-table at a new table (the service creates it over " + schema.fillsTable() + "_local),"
+                        + " or leave clickhouse.cluster empty for a single server.");
+    }
+
+    @Test
     void a_table_an_earlier_version_made_gains_exchange_index_and_a_nullable_fee_and_keeps_its_rows() throws Exception {
         String earlier = database + ".earlier_fills";
         String definition = clickHouse.rows("SHOW CREATE TABLE " + schema.fillsTable()).get(0).get(0).toString();

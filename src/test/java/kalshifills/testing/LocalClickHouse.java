@@ -29,6 +29,7 @@ public final class LocalClickHouse {
     private final Path dir;
     private final int port;
     private Path config;
+    private int tcpPort;
 
     private LocalClickHouse(String jdbcUrl, Path dir, int port) {
         this.jdbcUrl = jdbcUrl;
@@ -62,9 +63,15 @@ public final class LocalClickHouse {
 
     /** @param config a server config file to start with (clickhouse.sh's CLICKHOUSE_CONFIG), or null */
     public static LocalClickHouse start(Path dir, int port, Path config) {
+        return start(dir, port, config, 0);
+    }
+
+    /** @param tcpPort the native protocol's port, which a Distributed table on another server reaches this one by; 0 for none */
+    public static LocalClickHouse start(Path dir, int port, Path config, int tcpPort) {
         LocalClickHouse server = new LocalClickHouse("jdbc:clickhouse://127.0.0.1:" + port, dir.toAbsolutePath(), port);
         server.config = config;
-        server.script("start", dir.toAbsolutePath().toString(), Integer.toString(port));
+        server.tcpPort = tcpPort;
+        server.restart();
         return server;
     }
 
@@ -88,7 +95,7 @@ public final class LocalClickHouse {
 
     /** Starts it again on the same port, with the same data. */
     public void restart() {
-        script("start", dir.toString(), Integer.toString(port));
+        script("start", dir.toString(), Integer.toString(port), tcpPort == 0 ? "" : Integer.toString(tcpPort));
     }
 
     public int port() {
