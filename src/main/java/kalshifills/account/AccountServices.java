@@ -16,7 +16,8 @@ import org.apache.camel.health.HealthCheckRegistry;
  * @param stores     where each account's fills are kept
  * @param maxPollAge how long the health check lets pass without a complete poll
  * @param cluster    which instance leads each account ({@link kalshifills.cluster.LeaderElection})
+ * @param accounts   the accounts made so far, for their feed routes
  */
 public record AccountServices(Settings settings, AccountStore.Factory stores, Clock clock, MeterRegistry meters,
-        HealthCheckRegistry healthChecks, FillNormalizer normalizer, Duration maxPollAge, CamelClusterService cluster) {
+        HealthCheckRegistry healthChecks, FillNormalizer normalizer, Duration maxPollAge, CamelClusterService cluster, Accounts accounts) {
 }

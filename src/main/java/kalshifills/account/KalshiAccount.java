@@ -104,6 +104,7 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
         this.state = new PollState(store, new LoggedProblems(name), services.clock(), rememberedIds);
         this.status = new PipelineStatus(name, services.clock(), services.meters(), services.maxPollAge());
         this.healthCheck = new PipelineHealthCheck(status);
+        services.accounts().add(this);
     }
 
     public String name() {
@@ -112,6 +113,15 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
 
     PollState state() {
         return state;
+    }
+
+    public PipelineStatus status() {
+        return status;
+    }
+
+    /** Signs the account's requests, the WebSocket feed's handshake among them. */
+    public KalshiRequestSigner signer() {
+        return signer;
     }
 
     /**
@@ -218,6 +228,7 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
 
     /** The account is gone from the routes: its health checks, meters and place in the leader election go with it. */
     public void close() {
+        services.accounts().remove(this);
         if (leadership != null) {
             leadership.removeEventListener(this);
         }
@@ -325,6 +336,29 @@ public final class KalshiAccount extends RoutePolicySupport implements Processor
         tick.pageChecked(page, cutoff);
         status.pageRead(tick.pages(), tick.oldestFill(), tick.windowCovered());
         return page;
+    }
+
+    /**
+     * A fill the WebSocket feed pushed, normalized as a polled one; a rejected one is kept with its reason.
+     *
+     * @return the fill, or null when it was rejected
+     */
+    public NormalizedFill readFeedFill(JsonNode fill) throws SQLException {
+        status.feedFill();
+        NormalizedPage page = services.normalizer().normalizeFeedMessage(fill);
+        if (!page.rejected().isEmpty()) {
+            int stored = store.reject(page.rejected());
+            status.rejected(stored, page.rejected().size() - stored);
+            return null;
+        }
+        return page.accepted().get(0);
+    }
+
+    /** The feed route's idempotent consumer: is this pushed fill new? It is looked up around its own time. */
+    boolean firstSeenOnFeed(NormalizedFill fill) {
+        boolean isNew = state.firstSeen(fill.fillId(), fill.ts());
+        status.checked(isNew);
+        return isNew;
     }
 
     /** The idempotent consumer decided on a fill. */

@@ -19,7 +19,8 @@ import kalshifills.fill.NormalizedFill;
 /**
  * What one account's polls know about its fills, in one place: which are stored (a bounded cache of ids, and ClickHouse
  * behind it), which are in flight (accepted, not yet inserted), and where the last complete poll started (the
- * checkpoint, read and saved here). Polls of one account never overlap.
+ * checkpoint, read and saved here). Polls of one account never overlap; the fills its WebSocket feed pushes meanwhile pass
+ * the same in-flight set ({@link #firstSeen(String, Instant)}), so a fill seen on both is sent on once.
  *
  * <p>A poll is complete when it read every page and every fill it sent on is stored, with no batch given up meanwhile;
  * then everything Kalshi had reported when the poll started is stored, and that start time is saved as the checkpoint,
@@ -39,6 +40,8 @@ public final class PollState {
 
         void checkpointNotSaved(Instant completeUntil, SQLException cause);
     }
+
+    private static final Duration LONE_LOOKUP_MARGIN = Duration.ofHours(1);
 
     private final AccountStore store;
     private final Problems problems;
@@ -111,6 +114,18 @@ public final class PollState {
      * through {@link #checkPage} is looked up on its own, over all time, rather than let through unchecked.
      */
     public boolean firstSeen(String fillId) {
+        return firstSeen(fillId, StoredFillLookup.ANY_TIME_FROM, StoredFillLookup.ANY_TIME_UNTIL);
+    }
+
+    /**
+     * The same question for a fill that came on its own (the WebSocket feed), looked up within an hour of its time, which
+     * the table is sorted by: a polled copy has the same time, to the second at worst.
+     */
+    public boolean firstSeen(String fillId, Instant ts) {
+        return firstSeen(fillId, ts.minus(LONE_LOOKUP_MARGIN), ts.plus(LONE_LOOKUP_MARGIN));
+    }
+
+    private boolean firstSeen(String fillId, Instant earliest, Instant latest) {
         synchronized (this) {
             if (stored.contains(fillId) || inFlight.contains(fillId)) {
                 return false;
@@ -119,7 +134,7 @@ public final class PollState {
                 return inFlight.add(fillId);
             }
         }
-        boolean storedBefore = !storedAmong(List.of(fillId), StoredFillLookup.ANY_TIME_FROM, StoredFillLookup.ANY_TIME_UNTIL).isEmpty();
+        boolean storedBefore = !storedAmong(List.of(fillId), earliest, latest).isEmpty();
         synchronized (this) {
             if (storedBefore) {
                 stored.add(fillId);

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The demo mode's Kalshi account: a fresh key pair, the simulated API on a free local port, an hour of fills in every
  * shape Kalshi has served (one without any time, which ends in the rejects table), the older half of them behind a
- * historical cutoff that moves with the clock, and a new fill every few seconds.
+ * historical cutoff that moves with the clock, and a new fill every few seconds, pushed on the WebSocket feed as it happens.
  */
 final class DemoAccount implements AutoCloseable {
 
@@ -73,13 +73,19 @@ final class DemoAccount implements AutoCloseable {
     }
 
     /** The settings the demo account replaces; environment variables would outrank the replacement, so they must be unset. */
-    static final List<String> ACCOUNT_SETTINGS = List.of("kalshi.base-url", "kalshi.api-key-id", "kalshi.private-key-file");
+    static final List<String> ACCOUNT_SETTINGS = List.of("kalshi.base-url", "kalshi.api-key-id", "kalshi.private-key-file", "kalshi.feed.enabled",
+            "kalshi.feed.url");
 
-    /** Points the service at the simulated account, whatever application.properties says, and trades on it. */
-    void joinTo(Main main) {
+    /**
+     * Points the service at the simulated account, whatever application.properties says, with its WebSocket feed on, and
+     * trades on it.
+     */
+    void joinTo(Main main) throws IOException {
         main.addOverrideProperty("kalshi.base-url", api.baseUrl());
         main.addOverrideProperty("kalshi.api-key-id", KEY_ID);
         main.addOverrideProperty("kalshi.private-key-file", privateKeyFile.toString());
+        main.addOverrideProperty("kalshi.feed.enabled", "true");
+        main.addOverrideProperty("kalshi.feed.url", api.feed().url());
         main.configure().addRoutesBuilder(new DemoTrading());
     }
 
@@ -89,7 +95,7 @@ final class DemoAccount implements AutoCloseable {
         public void configure() {
             from(quartz("kalshi-demo/trading").cron("0/" + NEW_FILL_EVERY.toSeconds() + " * * * * ?"))
                     .routeId("demo-trading")
-                    .process(exchange -> api.addFills(List.of(fills.current(Instant.now()))));
+                    .process(exchange -> api.fillsHappen(List.of(fills.current(Instant.now()))));
         }
     }
 

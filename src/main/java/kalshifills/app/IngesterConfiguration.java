@@ -14,11 +14,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import kalshifills.account.AccountServices;
+import kalshifills.account.Accounts;
 import kalshifills.account.FillIdKey;
 import kalshifills.account.KalshiAccount;
 import kalshifills.clickhouse.ClickHouseAccountStore;
-import kalshifills.cluster.LeaderElection;
 import kalshifills.clickhouse.SocketTimeoutDataSource;
+import kalshifills.cluster.LeaderElection;
+import kalshifills.feed.FillFeedComponent;
 import kalshifills.fill.FillNormalizer;
 import kalshifills.kalshi.KalshiJson;
 import kalshifills.settings.ConfigurationException;
@@ -56,8 +58,10 @@ public final class IngesterConfiguration implements CamelConfiguration {
         // Added as a started service here: camel-main takes cluster services from the registry before this runs.
         CamelClusterService cluster = LeaderElection.service(settings, settings.text("fills.instance-id"));
         context.addService(cluster, true, true);
-        context.getRegistry().bind("accountServices", new AccountServices(settings, ClickHouseAccountStore.in(dataSource, version()), clock,
-                meters, HealthCheckRegistry.get(context), new FillNormalizer(clock), maxPollAge, cluster));
+        AccountServices accountServices = new AccountServices(settings, ClickHouseAccountStore.in(dataSource, version()), clock,
+                meters, HealthCheckRegistry.get(context), new FillNormalizer(clock), maxPollAge, cluster, new Accounts());
+        context.getRegistry().bind("accountServices", accountServices);
+        context.addComponent(FillFeedComponent.SCHEME, new FillFeedComponent(accountServices));
         context.getRegistry().bind("fillId", new FillIdKey());
         context.getRegistry().bind("kalshiObjectMapper", KalshiJson.objectMapper());
         if (Boolean.parseBoolean(settings.text("routes.reload-enabled"))) {

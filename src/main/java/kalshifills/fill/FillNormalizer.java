@@ -33,11 +33,20 @@ public final class FillNormalizer {
 
     /** Each fill of a page on its own: a bad fill is rejected, never the page. */
     public NormalizedPage normalizePage(List<JsonNode> fills) {
+        return normalizePage(fills, false);
+    }
+
+    /** One fill the WebSocket feed pushed ({@link #normalizeFeedFill}), accepted or rejected. */
+    public NormalizedPage normalizeFeedMessage(JsonNode fill) {
+        return normalizePage(List.of(fill), true);
+    }
+
+    private NormalizedPage normalizePage(List<JsonNode> fills, boolean pushed) {
         List<NormalizedFill> accepted = new ArrayList<>(fills.size());
         List<RejectedFill> rejected = new ArrayList<>();
         for (JsonNode fill : fills) {
             try {
-                accepted.add(normalize(fill));
+                accepted.add(normalize(fill, pushed));
             } catch (FillRejectedException e) {
                 rejected.add(new RejectedFill(idIfAny(fill), e.getMessage(), fill.toString()));
             }
@@ -45,7 +54,21 @@ public final class FillNormalizer {
         return new NormalizedPage(accepted, rejected);
     }
 
+    /** A fill as the REST endpoints serve it. */
     public NormalizedFill normalize(JsonNode fill) {
+        return normalize(fill, false);
+    }
+
+    /**
+     * A fill as the WebSocket feed pushes it ({@code trade_id}, {@code market_ticker}, {@code ts_ms}, {@code subaccount}):
+     * the same row as when polled. Its {@code client_order_id}, which REST fills no longer carry, stays in the raw JSON
+     * only, so the row does not depend on which of the two brought the fill first.
+     */
+    public NormalizedFill normalizeFeedFill(JsonNode fill) {
+        return normalize(fill, true);
+    }
+
+    private NormalizedFill normalize(JsonNode fill, boolean pushed) {
         if (!fill.isObject()) {
             throw new FillRejectedException("a fill must be a JSON object, got a JSON " + fill.getNodeType().name().toLowerCase());
         }
@@ -59,7 +82,7 @@ public final class FillNormalizer {
                 ts,
                 required(firstText(fill, "ticker", "market_ticker"), "the fill has no market: 'ticker' and 'market_ticker' are both missing"),
                 orEmpty(id(fill, "order_id")),
-                orEmpty(text(fill, "client_order_id")),
+                pushed ? "" : orEmpty(text(fill, "client_order_id")),
                 side,
                 action,
                 bookSide(fill, side),

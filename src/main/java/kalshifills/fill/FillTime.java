@@ -12,10 +12,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * Fix 2 of the specification: a fill is stored with its own time, never the time it was polled.
  *
- * <p>The time is {@code created_time} (RFC 3339, microseconds on Kalshi), else {@code ts} (Unix seconds, or milliseconds
- * when above 1e11 as the old ingester decided): {@code created_time} is the more precise of the two and the one Kalshi
- * keeps, while {@code ts} is deprecated and may be absent, so the same fill gets the same time whether or not Kalshi still
- * sends {@code ts}. A fill with neither is rejected rather than stamped with the current time. Times are truncated to the
+ * <p>The time is {@code created_time} (RFC 3339, microseconds on Kalshi), else {@code ts_ms} (Unix milliseconds, which the
+ * WebSocket feed sends in its place), else {@code ts} (Unix seconds, or milliseconds when above 1e11 as the old ingester
+ * decided): {@code created_time} and {@code ts_ms} are the precise ones and the ones Kalshi keeps, while {@code ts} is
+ * deprecated and may be absent, so the same fill gets the same time whether polled or pushed, and whether or not Kalshi
+ * still sends {@code ts}. A fill with neither is rejected rather than stamped with the current time. Times are truncated to the
  * millisecond, the precision of the {@code ts} column. A time before 2020 (before Kalshi traded) or
  * more than a day ahead of this machine's clock is rejected: stored, it would move the poll window off the real fills.
  */
@@ -32,18 +33,21 @@ public final class FillTime {
 
     /** @param now this machine's clock, to refuse times far in the future */
     public static Instant of(JsonNode fill, Instant now) {
-        if (hasCreatedTime(fill)) {
+        if (given(fill.get("created_time"))) {
             return plausible("created_time", rfc3339("created_time", fill.get("created_time")).truncatedTo(ChronoUnit.MILLIS), now);
+        }
+        if (given(fill.get("ts_ms"))) {
+            return plausible("ts_ms", Instant.ofEpochMilli(unixTime("ts_ms", fill.get("ts_ms")).longValue()), now);
         }
         JsonNode ts = fill.get("ts");
         if (ts != null && !ts.isNull()) {
-            BigDecimal value = unixTime(ts);
+            BigDecimal value = unixTime("ts", ts);
             if (value.signum() > 0) {
                 BigDecimal millis = value.compareTo(MILLISECONDS_ABOVE) > 0 ? value : value.multiply(THOUSAND);
                 return plausible("ts", Instant.ofEpochMilli(millis.longValue()), now);
             }
         }
-        throw new FillRejectedException("the fill has no time: 'created_time' and 'ts' are both missing, null or zero");
+        throw new FillRejectedException("the fill has no time: 'created_time', 'ts_ms' and 'ts' are all missing, null or zero");
     }
 
     private static Instant plausible(String field, Instant time, Instant now) {
@@ -57,13 +61,19 @@ public final class FillTime {
         return time;
     }
 
-    /** Whether the fill names its {@code created_time}: then that is its time, and {@link #of} has read it. */
+    /**
+     * Whether the fill names the time Kalshi created it, {@code created_time} or the feed's {@code ts_ms}: then that is its
+     * time, and {@link #of} has read it.
+     */
     static boolean hasCreatedTime(JsonNode fill) {
-        JsonNode created = fill.get("created_time");
-        return created != null && !created.isNull() && !(created.isTextual() && created.textValue().isBlank());
+        return given(fill.get("created_time")) || given(fill.get("ts_ms"));
     }
 
-    private static BigDecimal unixTime(JsonNode ts) {
+    private static boolean given(JsonNode value) {
+        return value != null && !value.isNull() && !(value.isTextual() && value.textValue().isBlank());
+    }
+
+    private static BigDecimal unixTime(String field, JsonNode ts) {
         try {
             BigDecimal value = ts.isNumber() ? ts.decimalValue()
                     : ts.isTextual() ? new BigDecimal(ts.textValue().trim())
@@ -74,7 +84,7 @@ public final class FillTime {
         } catch (NumberFormatException e) {
             // reported below with the value
         }
-        throw FillRejectedException.invalidField("ts", ts, "Unix time in seconds or milliseconds");
+        throw FillRejectedException.invalidField(field, ts, "ts".equals(field) ? "Unix time in seconds or milliseconds" : "Unix time in milliseconds");
     }
 
     private static Instant rfc3339(String field, JsonNode value) {

@@ -8,6 +8,7 @@ import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.Map;
 
 import org.apache.hc.core5.http.EntityDetails;
 import org.apache.hc.core5.http.HttpRequest;
@@ -41,12 +42,15 @@ public final class KalshiRequestSigner implements HttpRequestInterceptor {
 
     @Override
     public void process(HttpRequest request, EntityDetails entity, HttpContext context) {
-        String timestamp = Long.toString(clock.millis());
         String path = request.getPath();
         int query = path.indexOf('?');
-        request.setHeader(KEY_HEADER, keyId);
-        request.setHeader(TIMESTAMP_HEADER, timestamp);
-        request.setHeader(SIGNATURE_HEADER, signature(timestamp, request.getMethod(), query < 0 ? path : path.substring(0, query)));
+        headers(request.getMethod(), query < 0 ? path : path.substring(0, query)).forEach(request::setHeader);
+    }
+
+    /** The three headers that sign a request for {@code path} (no query string), such as the WebSocket feed's handshake. */
+    public Map<String, String> headers(String method, String path) {
+        String timestamp = Long.toString(clock.millis());
+        return Map.of(KEY_HEADER, keyId, TIMESTAMP_HEADER, timestamp, SIGNATURE_HEADER, signature(timestamp, method, path));
     }
 
     /** The signature of {@code timestamp + method + path}, base64. */

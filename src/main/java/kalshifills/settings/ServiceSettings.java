@@ -58,6 +58,26 @@ public final class ServiceSettings {
     }
 
 
+    /**
+     * The WebSocket feed's address: {@code kalshi.feed.url}, else the one Kalshi serves beside {@code kalshi.base-url}
+     * ({@code https://host/trade-api/v2} gives {@code wss://host/trade-api/ws/v2}).
+     */
+    public static URI kalshiFeedUrl(Settings settings) {
+        String url = settings.optionalText("kalshi.feed.url").orElseGet(() -> {
+            URI base = URI.create(settings.text("kalshi.base-url"));
+            return ("https".equals(base.getScheme()) ? "wss" : "ws") + "://" + base.getRawAuthority() + "/trade-api/ws/v2";
+        });
+        try {
+            URI uri = new URI(url);
+            if (("wss".equals(uri.getScheme()) || "ws".equals(uri.getScheme())) && uri.getHost() != null && uri.getQuery() == null) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        throw new ConfigurationException("kalshi.feed.url", "is '" + url + "'; expected a ws(s) URL such as wss://external-api.kalshi.com/trade-api/ws/v2");
+    }
+
     public static FillsQuery fillsQuery(Settings settings) {
         return new FillsQuery(
                 settings.integer("kalshi.fills.page-limit", 1, 1000),

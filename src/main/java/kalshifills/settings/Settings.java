@@ -80,6 +80,15 @@ public final class Settings {
         throw new ConfigurationException(keyOf(key), "is '" + value + "'; expected a share from 0 to 1, such as 0.001 for 0.1 %");
     }
 
+    /** {@code true} or {@code false}, nothing else, so that a typo is not read as off. */
+    public boolean flag(String key) {
+        String value = text(key);
+        if (value.equals("true") || value.equals("false")) {
+            return Boolean.parseBoolean(value);
+        }
+        throw new ConfigurationException(keyOf(key), "is '" + value + "'; expected true or false");
+    }
+
     public Duration seconds(String key, int min, int max) {
         return Duration.ofSeconds(integer(key, min, max));
     }

@@ -116,6 +116,7 @@ public final class SimulatedKalshiApi implements AutoCloseable {
     private volatile Duration liveWindow = LIVE_WINDOW;
     private volatile boolean deprecatedFields = true;
     private final HttpServer server;
+    private SimulatedFillFeed feed;
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
 
     /** Starts listening on 127.0.0.1; port 0 picks a free one. */
@@ -139,6 +140,29 @@ public final class SimulatedKalshiApi implements AutoCloseable {
             fills.add(new Entry(fill, fills.size()));
         }
         newestFirst = null;
+    }
+
+    /**
+     * Fills that happen now: served by {@code /portfolio/fills} from now on and, as Kalshi does, pushed to the feed's
+     * subscribers ({@link #feed}). {@link #addFills} adds fills that happened before, which no feed pushes.
+     */
+    public void fillsHappen(Collection<SimulatedFill> happened) {
+        addFills(happened);
+        SimulatedFillFeed open;
+        synchronized (this) {
+            open = feed;
+        }
+        if (open != null) {
+            happened.forEach(open::publish);
+        }
+    }
+
+    /** Kalshi's WebSocket {@code fill} channel for this account, on a port of its own, started on first use. */
+    public synchronized SimulatedFillFeed feed() throws IOException {
+        if (feed == null) {
+            feed = new SimulatedFillFeed(keyId, publicKey, clock, 0);
+        }
+        return feed;
     }
 
     public synchronized int fillCount() {
@@ -230,6 +254,11 @@ public final class SimulatedKalshiApi implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+        synchronized (this) {
+            if (feed != null) {
+                feed.close();
+            }
+        }
     }
 
     private void handle(HttpExchange exchange) throws IOException {

@@ -61,6 +61,10 @@ public final class PipelineHealthCheck extends AbstractHealthCheck {
         }
         builder.detail("last_poll_ok", String.valueOf(polls.lastSuccess()));
         builder.detail("last_insert_ok", String.valueOf(inserts.lastSuccess()));
+        PipelineStatus.Feed feed = status.feed();
+        if (feed != null) {
+            builder.detail("feed", feed.subscribed() ? "subscribed since " + feed.since() : "down since " + feed.since() + ": " + feed.problem());
+        }
         if (running != null) {
             builder.detail("poll_pages", running.pages());
             builder.detail("poll_oldest_fill", String.valueOf(running.oldestFill()));
@@ -70,6 +74,9 @@ public final class PipelineHealthCheck extends AbstractHealthCheck {
             builder.message(String.join("; ", problems)).down();
         } else if (backfill != null) {
             builder.message(describe(backfill, now)).up();
+        } else if (feed != null && !feed.subscribed()) {
+            // Polls keep the table complete: a feed down costs freshness, not fills.
+            builder.message("WebSocket feed down since " + feed.since() + " (" + feed.problem() + "); polls keep the table complete").up();
         } else {
             builder.up();
         }

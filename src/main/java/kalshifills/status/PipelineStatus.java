@@ -31,6 +31,10 @@ public final class PipelineStatus {
      * The poll in progress, newest fills first: pages read, the oldest fill reached, and the share of its window read
      * (null while it reads back through everything Kalshi has, whose start nobody knows).
      */
+    /** The WebSocket feed: whether it is subscribed, since when, and why not. */
+    public record Feed(boolean subscribed, Instant since, String problem) {
+    }
+
     public record PollProgress(Instant startedAt, int pages, Instant oldestFill, Double windowCovered, Instant lastPageAt) {
 
         /** When the poll last moved on: its last page read, or its start before the first. */
@@ -64,6 +68,9 @@ public final class PipelineStatus {
     private Instant newestStoredFill;
     private boolean leading;
     private Instant leadingSince;
+    private Feed feed;
+    private final Counter feedFills;
+    private final Counter feedDisconnects;
 
     /**
      * @param account    the Kalshi account this pipeline polls, a tag on every meter
@@ -101,6 +108,8 @@ public final class PipelineStatus {
                 + " first run reads back through everything Kalshi has", "ratio", PipelineStatus::backfillProgress);
         gauge("kalshi.fills.backfill.oldest.fill", "Time of the oldest fill the backfill has reached, epoch seconds (NaN with no backfill)",
                 "timestamp_seconds", PipelineStatus::backfillOldestFill);
+        feedFills = counter("kalshi.fills.feed.fills", "Fills the WebSocket feed pushed, before deduplication");
+        feedDisconnects = counter("kalshi.fills.feed.disconnects", "WebSocket feed connections lost or refused; each is followed by a reconnect");
         // The series an alert watches exists from the start, so that the first 429 is an increase.
         apiErrors("429", "rate_limited");
     }
@@ -196,6 +205,36 @@ public final class PipelineStatus {
         Duration elapsed = running == null ? Duration.ZERO : Duration.between(running.startedAt(), clock.instant());
         running = null;
         return elapsed;
+    }
+
+    /** The account holds a WebSocket feed: its state is shown from now on. */
+    public synchronized void feedEnabled() {
+        if (feed != null) {
+            return;
+        }
+        feed = new Feed(false, clock.instant(), "connecting");
+        gauge("kalshi.fills.feed.subscribed", "1 while the WebSocket feed is connected and subscribed to the account's fills", null,
+                status -> status.feed() != null && status.feed().subscribed() ? 1 : 0);
+    }
+
+    public synchronized void feedSubscribed() {
+        feed = new Feed(true, clock.instant(), null);
+    }
+
+    public void feedDisconnected(String problem) {
+        feedDisconnects.increment();
+        synchronized (this) {
+            feed = new Feed(false, feed.subscribed() ? clock.instant() : feed.since(), problem);
+        }
+    }
+
+    public void feedFill() {
+        feedFills.increment();
+    }
+
+    /** The feed's state, or null when the account holds none. */
+    public synchronized Feed feed() {
+        return feed;
     }
 
     /** This instance took the account over (it polls it from now on), or another one did. */

@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import kalshifills.account.AccountServices;
+import kalshifills.account.Accounts;
 import kalshifills.account.FillIdKey;
 import kalshifills.cluster.SingleInstanceClusterService;
 import kalshifills.fill.FillNormalizer;
@@ -19,6 +20,7 @@ import kalshifills.fill.NormalizedFill;
 import kalshifills.kalshi.KalshiJson;
 import kalshifills.settings.Settings;
 import kalshifills.testing.CapturedLogs;
+import kalshifills.testing.Eventually;
 import kalshifills.testing.MemoryAccountStore;
 import kalshifills.testing.TestKeys;
 import org.apache.camel.CamelContext;
@@ -97,7 +99,7 @@ class FillsRoutesTest extends CamelTestSupport {
         Clock clock = Clock.systemUTC();
         registry.bind("accountServices", new AccountServices(new Settings(context.getPropertiesComponent()::resolveProperty),
                 (settings, pollKey) -> store, clock, new SimpleMeterRegistry(), HealthCheckRegistry.get(context), new FillNormalizer(clock),
-                Duration.ofMinutes(1), cluster));
+                Duration.ofMinutes(1), cluster, new Accounts()));
         registry.bind("fillId", new FillIdKey());
         registry.bind("kalshiObjectMapper", KalshiJson.objectMapper());
     }
@@ -113,6 +115,7 @@ class FillsRoutesTest extends CamelTestSupport {
             route.replaceFromWith("direct:tick");
             route.weaveById("fetch-page").replace().to("mock:kalshi");
         });
+        AdviceWith.adviceWith(context, "fills-feed-main", route -> route.replaceFromWith("direct:push"));
         getMockEndpoint("mock:kalshi").whenAnyExchangeReceived(FillsRoutesTest::answerLikeKalshi);
         context.start();
     }
@@ -153,13 +156,57 @@ class FillsRoutesTest extends CamelTestSupport {
                 .containsOnlyKeys(Exchange.HTTP_PATH, Exchange.HTTP_QUERY));
     }
 
+    /** A fill as the WebSocket feed pushes it: trade_id, market_ticker, ts_ms, no no_price_dollars. */
+    private static String pushed(String id, long tsMillis) {
+        return """
+                {"trade_id": "%s", "order_id": "o-1", "market_ticker": "KXHIGHNY-26AUG18-B85.5", "side": "yes", "action": "buy",
+                 "count_fp": "2.00", "yes_price_dollars": "0.4200", "is_taker": true, "fee_cost": "0.0100", "ts": %d, "ts_ms": %d,
+                 "client_order_id": "c-1", "subaccount": 0}""".formatted(id, tsMillis / 1000, tsMillis);
+    }
+
+    private void push(String json) throws Exception {
+        template.sendBody("direct:push", KalshiJson.objectMapper().readTree(json));
+    }
+
+    @Test
+    void a_pushed_fill_goes_the_polled_way_and_a_poll_that_brings_it_again_stores_nothing_more() throws Exception {
+        push(pushed("f-2", 1795521601_000L));
+        push(pushed("f-2", 1795521601_000L));
+
+        // A lone pushed fill is inserted once kalshi.feed.batch-timeout-ms has passed.
+        Eventually.equals(1, () -> store.batches.size(), Duration.ofSeconds(5));
+        assertThat(batchIds(0)).containsExactly("f-2");
+        NormalizedFill fill = store.batches.get(0).get(0);
+        assertThat(fill.ts()).isEqualTo(Instant.ofEpochSecond(1795521601));
+        assertThat(fill.clientOrderId()).as("REST fills no longer carry it: left in the raw JSON").isEmpty();
+        assertThat(fill.noPrice()).isEqualByComparingTo("0.58");
+        assertThat(fill.createdTime()).isEqualTo(fill.ts());
+
+        tick();
+
+        assertThat(store.batches).hasSize(2);
+        assertThat(batchIds(1)).containsExactly("f-1", "f-3", "f-4", "f-0");
+    }
+
+    @Test
+    void a_pushed_fill_that_cannot_be_used_is_kept_with_its_reason() throws Exception {
+        push("""
+                {"trade_id": "f-9", "market_ticker": "T", "side": "yes", "count_fp": "1", "yes_price_dollars": "0.5"}""");
+
+        assertThat(store.rejected).singleElement().satisfies(r -> {
+            assertThat(r.fillId()).isEqualTo("f-9");
+            assertThat(r.reason()).isEqualTo("the fill has no time: 'created_time', 'ts_ms' and 'ts' are all missing, null or zero");
+        });
+        assertThat(store.batches).isEmpty();
+    }
+
     @Test
     void a_rejected_fill_goes_to_the_rejects_with_its_reason() {
         tick();
 
         assertThat(store.rejected).singleElement().satisfies(r -> {
             assertThat(r.fillId()).isEqualTo("f-no-time");
-            assertThat(r.reason()).isEqualTo("the fill has no time: 'created_time' and 'ts' are both missing, null or zero");
+            assertThat(r.reason()).isEqualTo("the fill has no time: 'created_time', 'ts_ms' and 'ts' are all missing, null or zero");
         });
     }
 

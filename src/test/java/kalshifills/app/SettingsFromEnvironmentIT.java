@@ -73,6 +73,11 @@ class SettingsFromEnvironmentIT extends SimulatedAccountTest {
         values.put("kalshi.rate-limit.retries", "3");
         values.put("kalshi.rate-limit.first-retry-delay-ms", "250");
         values.put("kalshi.historical.cutoff-max-age-seconds", "120");
+        values.put("kalshi.feed.enabled", "true");
+        values.put("kalshi.feed.url", kalshi.feed().url());
+        values.put("kalshi.feed.reconnect-first-delay-ms", "200");
+        values.put("kalshi.feed.reconnect-max-delay-ms", "2000");
+        values.put("kalshi.feed.batch-timeout-ms", "50");
         values.put("fills.poll.cron", "0/1 * * * * ?");
         values.put("fills.poll.overlap-seconds", "1800");
         values.put("fills.poll.store-timeout-seconds", "120");
@@ -144,6 +149,9 @@ class SettingsFromEnvironmentIT extends SimulatedAccountTest {
             }
             assertThat(clickHouse.queryLong("SELECT countIf(engine_instance_id = 'instance-from-the-environment') FROM " + table))
                     .isEqualTo(ofTicker);
+            // The feed: on, at the URL given, held by the leader.
+            Eventually.equals(1, kalshi.feed()::subscribedConnections, Duration.ofSeconds(20));
+            assertThat(meters.get("kalshi.fills.feed.subscribed").gauge().value()).isEqualTo(1.0);
         }
         assertThat(kalshi.queries()).anySatisfy(query -> assertThat(query).contains("limit=7").contains("ticker=" + TICKER));
     }

@@ -126,7 +126,7 @@ class FillNormalizerTest {
         "cents not int  | {'fill_id':'f','ticker':'T','side':'yes','count':1,'yes_price':55.5,'ts':1768175532} | 'yes_price' is 55.5; expected whole cents (the legacy field was an integer)",
         "taker not bool | {'fill_id':'f','ticker':'T','side':'yes','count':1,'yes_price':55,'is_taker':'yes','ts':1768175532} | 'is_taker' is \"yes\"; expected true or false",
         "ticker number  | {'fill_id':'f','ticker':42,'side':'yes','count':1,'yes_price':55,'ts':1768175532} | 'ticker' is 42; expected a string",
-        "no time        | {'fill_id':'f','ticker':'T','side':'yes','count':1,'yes_price':55} | the fill has no time: 'created_time' and 'ts' are both missing, null or zero",
+        "no time        | {'fill_id':'f','ticker':'T','side':'yes','count':1,'yes_price':55} | the fill has no time: 'created_time', 'ts_ms' and 'ts' are all missing, null or zero",
         "bad trade id   | {'fill_id':'f','trade_id':'a b','ticker':'T','side':'yes','count':1,'yes_price':55,'ts':1768175532} | 'trade_id' is \"a b\"; expected an id of at most 128 letters, digits, '.', '_', ':' or '-', such as a UUID",
         "bad order id   | {'fill_id':'f','order_id':'o;1','ticker':'T','side':'yes','count':1,'yes_price':55,'ts':1768175532} | 'order_id' is \"o;1\"; expected an id of at most 128 letters, digits, '.', '_', ':' or '-', such as a UUID",
         "control char   | {'fill_id':'f','ticker':'KX\\u0007BELL','side':'yes','count':1,'yes_price':55,'ts':1768175532} | 'ticker' is \"KX\\u0007BELL\"; expected text without control characters",
@@ -173,7 +173,7 @@ class FillNormalizerTest {
 
         assertThat(page.acceptedIds()).containsExactly("good");
         assertThat(page.rejected()).extracting(RejectedFill::fillId, RejectedFill::reason).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("bad", "the fill has no time: 'created_time' and 'ts' are both missing, null or zero"),
+                org.assertj.core.groups.Tuple.tuple("bad", "the fill has no time: 'created_time', 'ts_ms' and 'ts' are all missing, null or zero"),
                 org.assertj.core.groups.Tuple.tuple("", "a fill must be a JSON object, got a JSON string"));
         assertThat(page.rejected().get(0).rawJson()).contains("\"fill_id\":\"bad\"");
         assertThat(page.size()).isEqualTo(3);

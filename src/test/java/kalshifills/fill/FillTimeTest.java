@@ -69,7 +69,7 @@ class FillTimeTest {
     void a_fill_without_a_time_is_rejected_never_stamped_with_now() {
         assertThatThrownBy(() -> timeOf("{\"fill_id\":\"f\"}"))
                 .isInstanceOf(FillRejectedException.class)
-                .hasMessage("the fill has no time: 'created_time' and 'ts' are both missing, null or zero");
+                .hasMessage("the fill has no time: 'created_time', 'ts_ms' and 'ts' are all missing, null or zero");
         assertThatThrownBy(() -> timeOf("{\"ts\":0}")).isInstanceOf(FillRejectedException.class);
     }
 
