@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
+import com.clickhouse.client.api.insert.InsertSettings;
+
 /**
  * The two tables this service writes, and every statement it runs against them.
  *
@@ -267,10 +269,10 @@ public final class ClickHouseSchema {
         return "INSERT INTO " + pollStateTable + " (poll_key, complete_until)" + (cluster == null ? "" : " SETTINGS " + FOREGROUND) + " VALUES (?, ?)";
     }
 
-    /** Which of {@code count} bound fill ids are stored with a time between two bound epoch milliseconds; see {@link StoredFillLookup}. */
-    public String storedFillIdsSql(int count) {
-        return "SELECT DISTINCT fill_id FROM " + fillsTable + " WHERE ts BETWEEN fromUnixTimestamp64Milli(?) AND fromUnixTimestamp64Milli(?)"
-                + " AND fill_id IN (" + parameters(count) + ")";
+    /** Which fill ids ({@link ExistingKeys}' parameters) are stored with a time between two epoch milliseconds; see {@link StoredFillLookup}. */
+    public String storedFillIdsSql() {
+        return "SELECT DISTINCT fill_id FROM " + fillsTable + " WHERE ts BETWEEN fromUnixTimestamp64Milli({from:Int64})"
+                + " AND fromUnixTimestamp64Milli({to:Int64}) AND fill_id IN {keys:Array(String)}";
     }
 
     /**
@@ -282,15 +284,18 @@ public final class ClickHouseSchema {
                 + (bySubaccount ? " AND ifNull(subaccount, 0) = ?" : "") + (byTicker ? " AND market_ticker = ?" : "");
     }
 
-    /** Which of {@code count} bound reject keys are stored. */
-    public String storedRejectKeysSql(int count) {
-        return "SELECT DISTINCT reject_key FROM " + rejectsTable + " WHERE reject_key IN (" + parameters(count) + ")";
+    /** Which reject keys ({@link ExistingKeys}' parameter) are stored. */
+    public String storedRejectKeysSql() {
+        return "SELECT DISTINCT reject_key FROM " + rejectsTable + " WHERE reject_key IN {keys:Array(String)}";
     }
 
-    /** One row per batch entry; the token is hex, so it is safe inline. */
-    String insertFillsSql(String dedupToken) {
-        return "INSERT INTO " + fillsTable + " (" + FILL_COLUMNS + ") SETTINGS insert_deduplication_token = '" + hex(dedupToken) + "'"
-                + (cluster == null ? "" : ", " + FOREGROUND) + " VALUES (" + parameters(FILL_COLUMNS.split(",").length) + ")";
+    /** The columns a batch insert writes, in the order of its RowBinary rows ({@link FillBatchWriter}). */
+    static final List<String> FILL_INSERT_COLUMNS = List.of(FILL_COLUMNS.split(",\\s*"));
+
+    /** The server settings of a batch insert of fills: its deduplication token, and on a cluster the foreground insert. */
+    InsertSettings fillInsertSettings(String dedupToken) {
+        InsertSettings settings = new InsertSettings().setDeduplicationToken(hex(dedupToken));
+        return cluster == null ? settings : settings.serverSetting("distributed_foreground_insert", "1");
     }
 
     String insertRejectsSql(String dedupToken) {
@@ -301,10 +306,6 @@ public final class ClickHouseSchema {
     /** {@code database.table}, each a plain identifier, so a name can never change the meaning of a statement. */
     public static boolean isTableName(String table) {
         return table != null && TABLE_NAME.matcher(table).matches();
-    }
-
-    private static String parameters(int count) {
-        return "?, ".repeat(count - 1) + "?";
     }
 
     private static String checkedName(String table) {

@@ -1,46 +1,69 @@
 package kalshifills.clickhouse;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.function.IntFunction;
 
 import javax.sql.DataSource;
 
-/** Which of some keys a table holds, asked in one query of bound parameters: keys are never spliced into SQL. */
+import com.clickhouse.client.api.query.GenericRecord;
+
+/**
+ * Which of some keys a table holds, asked in one query whose keys travel as one server-side parameter of type
+ * {@code Array(String)} ({@code {keys:Array(String)}}): never spliced into SQL, and not a thousand literals for the server
+ * to parse.
+ */
 public final class ExistingKeys {
 
     private final DataSource dataSource;
-    private final IntFunction<String> sqlForKeys;
+    private final String sql;
 
-    /** @param sqlForKeys the query selecting the key column, for a given number of key parameters ({@code ?}) */
-    public ExistingKeys(DataSource dataSource, IntFunction<String> sqlForKeys) {
+    /**
+     * @param sql the query selecting the key column, naming the keys {@code {keys:Array(String)}} and the values of
+     *            {@link #among}'s {@code bounds} {@code {from:Int64}} and {@code {to:Int64}} if it has them
+     */
+    public ExistingKeys(DataSource dataSource, String sql) {
         this.dataSource = dataSource;
-        this.sqlForKeys = sqlForKeys;
+        this.sql = sql;
     }
 
-    /** @param leading values of the query's parameters before the keys, such as the bounds of a time range */
-    public Set<String> among(List<String> keys, long... leading) throws SQLException {
+    /** @param bounds {@code from} and {@code to} of the query, such as a time range in epoch milliseconds, or none */
+    public Set<String> among(List<String> keys, long... bounds) throws SQLException {
+        Map<String, Object> parameters = new HashMap<>();
+        parameters.put("keys", arrayLiteral(keys));
+        if (bounds.length == 2) {
+            parameters.put("from", bounds[0]);
+            parameters.put("to", bounds[1]);
+        }
         Set<String> found = new HashSet<>();
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(sqlForKeys.apply(keys.size()))) {
-            int parameter = 0;
-            for (long value : leading) {
-                statement.setLong(++parameter, value);
+        try (Connection connection = dataSource.getConnection()) {
+            for (GenericRecord row : PooledClient.of(connection).queryAll(sql, parameters)) {
+                found.add(row.getString(1));
             }
-            for (String key : keys) {
-                statement.setString(++parameter, key);
-            }
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    found.add(rows.getString(1));
-                }
-            }
+        } catch (RuntimeException e) {
+            throw PooledClient.failure("cannot look keys up", e);
         }
         return found;
+    }
+
+    /** The keys as ClickHouse reads an Array(String) parameter: client-v2 0.10 sends a list as Java's toString(). */
+    static String arrayLiteral(List<String> keys) {
+        StringBuilder literal = new StringBuilder(keys.size() * 40).append('[');
+        for (String key : keys) {
+            literal.append(literal.length() > 1 ? ",'" : "'");
+            for (int i = 0; i < key.length(); i++) {
+                char c = key.charAt(i);
+                if (c == '\\' || c == '\'') {
+                    literal.append('\\');
+                }
+                literal.append(c);
+            }
+            literal.append('\'');
+        }
+        return literal.append(']').toString();
     }
 }

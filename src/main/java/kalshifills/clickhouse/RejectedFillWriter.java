@@ -38,7 +38,7 @@ public final class RejectedFillWriter {
         this.schema = schema;
         this.clock = clock;
         this.storedKeys = new RecentKeys(rememberedKeys);
-        this.existingKeys = new ExistingKeys(dataSource, schema::storedRejectKeysSql);
+        this.existingKeys = new ExistingKeys(dataSource, schema.storedRejectKeysSql());
     }
 
     /** @return how many of the fills were not stored before */

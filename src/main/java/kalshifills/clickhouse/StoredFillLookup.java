@@ -37,7 +37,7 @@ public interface StoredFillLookup {
 
     /** The lookup in the schema's fills table, every id a bound parameter, the time range widened by {@link #SHAPE_MARGIN}. */
     static StoredFillLookup in(DataSource dataSource, ClickHouseSchema schema) {
-        ExistingKeys keys = new ExistingKeys(dataSource, schema::storedFillIdsSql);
+        ExistingKeys keys = new ExistingKeys(dataSource, schema.storedFillIdsSql());
         return (fillIds, earliest, latest) -> keys.among(fillIds, earliest.minus(SHAPE_MARGIN).toEpochMilli(),
                 latest.plus(SHAPE_MARGIN).toEpochMilli());
     }

@@ -100,7 +100,7 @@ class RouteReloadIT extends SimulatedAccountTest {
             });
             kalshi.addFills(fills.between(Instant.now().minus(Duration.ofMinutes(1)), Instant.now(), 5));
             Eventually.equals(30L, this::stored, Duration.ofSeconds(30));
-            assertThat(ingester.context().getRoutes()).extracting(route -> route.getRouteId()).containsExactly("fills-poll-main");
+            assertThat(ingester.context().getRoutes()).extracting(route -> route.getRouteId()).containsExactly("fills-poll-main", "fills-feed-main");
             assertThat(logs.events("routes_reloaded")).isEmpty();
         }
         assertThat(clickHouse.queryLong("SELECT uniqExact(fill_id) FROM " + table)).isEqualTo(30);

@@ -150,8 +150,9 @@ class ClickHouseStorageIT {
         writer.insert(fills(1));
         writer.insert(List.of(fill("{\"fill_id\":\"fill-month-before\",\"ticker\":\"T\",\"side\":\"yes\",\"count_fp\":\"1\","
                 + "\"yes_price_dollars\":\"0.5\",\"ts\":" + (1795521600 - 40 * 86400) + "}")));
-        String lookup = schema.storedFillIdsSql(1).replaceFirst("\\?", "1795521600000").replaceFirst("\\?", "1795521600000")
-                .replaceFirst("\\?", "'fill-0'");
+        // The parameters as the server substitutes them: EXPLAIN through JDBC cannot send them.
+        String lookup = schema.storedFillIdsSql().replace("{from:Int64}", "1795521600000").replace("{to:Int64}", "1795521600000")
+                .replace("{keys:Array(String)}", "['fill-0']");
 
         String plan = clickHouse.rows("EXPLAIN indexes = 1 " + lookup).stream().map(row -> row.get(0).toString().trim())
                 .collect(java.util.stream.Collectors.joining("\n"));

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -77,11 +78,17 @@ public final class ClickHouseProxy implements AutoCloseable {
         }
     }
 
+    /** In the body (JDBC statements) or in the URL's query parameter, encoded (client-v2's inserts and lookups). */
+    private boolean carriesMarker(String bytes) {
+        String encoded = URLEncoder.encode(marker, StandardCharsets.UTF_8);
+        return bytes.contains(marker) || bytes.contains(encoded) || bytes.contains(encoded.replace("+", "%20"));
+    }
+
     private void pump(Socket from, Socket to, AtomicBoolean loseAnswers, boolean request) {
         try (from; to; InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             byte[] buffer = new byte[65536];
             for (int read = in.read(buffer); read > 0; read = in.read(buffer)) {
-                if (request && !marker.isEmpty() && new String(buffer, 0, read, StandardCharsets.ISO_8859_1).contains(marker)) {
+                if (request && !marker.isEmpty() && carriesMarker(new String(buffer, 0, read, StandardCharsets.ISO_8859_1))) {
                     int seen = matchingRequests.incrementAndGet();
                     if (seen >= refuseFrom && seen < refuseUntil) {
                         return;
