@@ -87,6 +87,9 @@ final class FillFeedConsumer extends DefaultConsumer implements WebSocket.Listen
                 getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(reconnects);
                 reconnects = null;
             }
+            if (account != null) {
+                account.status().feedStopped();
+            }
         }
         super.doStop();
     }

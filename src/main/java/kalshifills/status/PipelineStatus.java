@@ -228,6 +228,13 @@ public final class PipelineStatus {
         }
     }
 
+    /** This instance let the feed go (it stopped, or no longer leads the account): not a lost connection. */
+    public synchronized void feedStopped() {
+        if (feed != null) {
+            feed = new Feed(false, clock.instant(), "not held by this instance");
+        }
+    }
+
     public void feedFill() {
         feedFills.increment();
     }

@@ -96,9 +96,14 @@ class ObservabilityIT extends SimulatedAccountTest {
     @Test
     void every_metric_the_alert_rules_and_the_dashboard_name_is_exported() throws Exception {
         kalshi.addFills(new SimulatedFills(9).between(Instant.now().minus(Duration.ofMinutes(5)), Instant.now(), 5));
-        try (RunningIngester ingester = RunningIngester.start(settings())) {
+        Map<String, String> settings = settings();
+        // The feed's meters exist where it is on.
+        settings.put("kalshi.feed.enabled", "true");
+        settings.put("kalshi.feed.url", kalshi.feed().url());
+        try (RunningIngester ingester = RunningIngester.start(settings)) {
             ingester.tick();
             Eventually.equals(5L, this::stored, Duration.ofSeconds(20));
+            Eventually.equals(1, kalshi.feed()::subscribedConnections, Duration.ofSeconds(20));
 
             HttpResponse<String> response = get(ingester, "/observe/metrics");
             Set<String> exported = response.body().lines().filter(line -> !line.startsWith("#") && !line.isBlank())

@@ -49,7 +49,7 @@ class PrometheusRulesTest {
     void the_alert_rules_load_in_prometheus() {
         Run check = promtool("check", "rules", DeployedMetricNames.ALERT_RULES.toString());
         assertThat(check.exitCode()).as(check.output()).isZero();
-        assertThat(check.output()).contains("SUCCESS: 5 rules found");
+        assertThat(check.output()).contains("SUCCESS: 6 rules found");
     }
 
     @Test
