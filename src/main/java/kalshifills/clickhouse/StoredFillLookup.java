@@ -35,7 +35,7 @@ public interface StoredFillLookup {
      */
     Duration SHAPE_MARGIN = Duration.ofSeconds(1);
 
-    /** The lookup in the schema's fills table, every id a bound parameter, the time range widened by {@link #SHAPE_MARGIN}. */
+    /** The lookup in the schema's fills table, the ids one Array(String) parameter, the time range widened by {@link #SHAPE_MARGIN}. */
     static StoredFillLookup in(DataSource dataSource, ClickHouseSchema schema) {
         ExistingKeys keys = new ExistingKeys(dataSource, schema.storedFillIdsSql());
         return (fillIds, earliest, latest) -> keys.among(fillIds, earliest.minus(SHAPE_MARGIN).toEpochMilli(),
