@@ -136,7 +136,8 @@ public final class PollState {
         }
         boolean storedBefore = !storedAmong(List.of(fillId), earliest, latest).isEmpty();
         synchronized (this) {
-            if (storedBefore) {
+            // Stored meanwhile too: a poll and the feed may bring the same fill while this lookup runs.
+            if (storedBefore || stored.contains(fillId)) {
                 stored.add(fillId);
                 return false;
             }
@@ -157,9 +158,13 @@ public final class PollState {
         return stored.contains(fillId) || inFlight.contains(fillId);
     }
 
-    /** The fill failed before it reached a batch: it is no longer in flight. */
+    /**
+     * The fill failed before it reached a batch: it is no longer in flight, and, as for a batch given up, no poll open now
+     * can prove its fills stored (it may have skipped this fill as in flight).
+     */
     synchronized void notSent(String fillId) {
         inFlight.remove(fillId);
+        batchesGivenUp++;
         notifyAll();
     }
 

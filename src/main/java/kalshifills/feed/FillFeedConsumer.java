@@ -37,6 +37,8 @@ final class FillFeedConsumer extends DefaultConsumer implements WebSocket.Listen
     private static final Logger LOG = LoggerFactory.getLogger(FillFeedConsumer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SUBSCRIBE = "{\"id\":1,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"fill\"]}}";
+    /** A fill message is well under a kilobyte; a runaway one is cut off rather than held in memory. */
+    private static final int MAX_MESSAGE_CHARS = 1 << 20;
 
     private final String accountName;
     private final AccountServices services;
@@ -98,13 +100,18 @@ final class FillFeedConsumer extends DefaultConsumer implements WebSocket.Listen
         if (stopped) {
             return;
         }
-        WebSocket.Builder handshake = client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
-        account.signer().headers("GET", url.getRawPath()).forEach(handshake::header);
-        handshake.buildAsync(url, this).whenComplete((opened, failure) -> {
-            if (failure != null) {
-                lost(null, refusal(failure));
-            }
-        });
+        try {
+            WebSocket.Builder handshake = client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+            account.signer().headers("GET", url.getRawPath()).forEach(handshake::header);
+            handshake.buildAsync(url, this).whenComplete((opened, failure) -> {
+                if (failure != null) {
+                    lost(null, refusal(failure));
+                }
+            });
+        } catch (RuntimeException e) {
+            // Thrown into the scheduler it would end the reconnects for good.
+            lost(null, FailureReason.of(e));
+        }
     }
 
     /** Why a handshake failed; a refusal by Kalshi says what to check, never the headers themselves. */
@@ -120,6 +127,11 @@ final class FillFeedConsumer extends DefaultConsumer implements WebSocket.Listen
 
     @Override
     public synchronized void onOpen(WebSocket webSocket) {
+        if (stopped) {
+            // A handshake that was under way when the consumer stopped (this instance let the account go).
+            webSocket.abort();
+            return;
+        }
         socket = webSocket;
         webSocket.sendText(SUBSCRIBE, true);
         webSocket.request(1);
@@ -127,6 +139,14 @@ final class FillFeedConsumer extends DefaultConsumer implements WebSocket.Listen
 
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        if (stopped || webSocket != socket) {
+            return null;
+        }
+        if (partial.length() + data.length() > MAX_MESSAGE_CHARS) {
+            webSocket.abort();
+            lost(webSocket, "a message longer than " + MAX_MESSAGE_CHARS + " characters");
+            return null;
+        }
         partial.append(data);
         if (last) {
             String text = partial.toString();

@@ -7,11 +7,15 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import kalshifills.fill.FillNormalizer;
 import kalshifills.fill.NormalizedFill;
+import kalshifills.fill.RejectedFill;
 import kalshifills.kalshi.KalshiJson;
 import kalshifills.testing.MemoryAccountStore;
 import org.junit.jupiter.api.Test;
@@ -27,7 +31,7 @@ class PollStateTest {
 
     private final MemoryAccountStore store = new MemoryAccountStore();
     private final List<String> problems = new ArrayList<>();
-    private final PollState state = new PollState(store, new PollState.Problems() {
+    private final PollState.Problems recordedProblems = new PollState.Problems() {
         @Override
         public void lookupFailed(int ids, SQLException cause) {
             problems.add("lookup of " + ids + ": " + cause.getMessage());
@@ -37,7 +41,8 @@ class PollStateTest {
         public void checkpointNotSaved(Instant completeUntil, SQLException cause) {
             problems.add("checkpoint " + completeUntil);
         }
-    }, CLOCK, 1000);
+    };
+    private final PollState state = new PollState(store, recordedProblems, CLOCK, 1000);
 
     private static List<NormalizedFill> fills(String... ids) throws Exception {
         List<NormalizedFill> fills = new ArrayList<>();
@@ -146,5 +151,60 @@ class PollStateTest {
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    @Test
+    void a_pushed_fill_stored_by_a_poll_while_its_own_lookup_runs_is_not_sent_on_again() throws Exception {
+        NormalizedFill fill = fills("raced").get(0);
+        AtomicReference<PollState> racing = new AtomicReference<>();
+        // The feed's lookup finds nothing, and meanwhile the poll inserts the same fill.
+        AccountStore slowLookup = new AccountStore() {
+            @Override
+            public void create() {
+            }
+
+            @Override
+            public Set<String> storedAmong(List<String> fillIds, Instant earliest, Instant latest) {
+                racing.get().stored(fillIds);
+                return Set.of();
+            }
+
+            @Override
+            public Optional<Instant> checkpoint() {
+                return Optional.empty();
+            }
+
+            @Override
+            public void saveCheckpoint(Instant completeUntil) {
+            }
+
+            @Override
+            public int reject(List<RejectedFill> rejected) {
+                return 0;
+            }
+
+            @Override
+            public Optional<Instant> newestFill() {
+                return Optional.empty();
+            }
+
+            @Override
+            public void insert(List<NormalizedFill> batch) {
+            }
+        };
+        racing.set(new PollState(slowLookup, recordedProblems, CLOCK, 1000));
+
+        assertThat(racing.get().firstSeen(fill.fillId(), fill.ts())).isFalse();
+    }
+
+    @Test
+    void a_fill_that_failed_before_its_batch_leaves_the_open_poll_incomplete() throws Exception {
+        state.startPoll();
+        assertThat(newOf(fills("sent"))).containsExactly("sent");
+
+        state.notSent("sent");
+
+        assertThat(state.endPoll(true, PATIENCE)).isFalse();
+        assertThat(store.savedCheckpoints).isEmpty();
     }
 }
