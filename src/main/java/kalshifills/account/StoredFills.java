@@ -1,5 +1,9 @@
 package kalshifills.account;
 
+import java.util.function.Supplier;
+
+import kalshifills.fill.NormalizedFill;
+import org.apache.camel.Exchange;
 import org.apache.camel.api.management.ManagedAttribute;
 import org.apache.camel.api.management.ManagedResource;
 import org.apache.camel.spi.IdempotentRepository;
@@ -12,32 +16,49 @@ import org.apache.camel.support.service.ServiceSupport;
  * <p>Camel confirms a key as soon as the fill reaches the aggregator, before the batch insert runs, so {@link #confirm}
  * changes nothing here: only a successful insert makes a fill stored, and a batch given up after failed inserts releases
  * its fills for the next poll.
+ *
+ * <p>The feed route's fills come one at a time rather than as a looked-up page: each is looked up around its own time.
  */
 @ManagedResource(description = "Fill ids stored in ClickHouse or in flight")
 public final class StoredFills extends ServiceSupport implements IdempotentRepository {
 
-    private final KalshiAccount account;
+    private final Supplier<KalshiAccount> account;
+    private final boolean pushed;
 
+    /** The poll route's. */
     public StoredFills(KalshiAccount account) {
-        this.account = account;
+        this.account = () -> account;
+        this.pushed = false;
+    }
+
+    /** The feed route's: its account is the one the account's poll route made, reached by name. */
+    public StoredFills(AccountFeed feed) {
+        this.account = feed::account;
+        this.pushed = true;
+    }
+
+    /** Camel's idempotent consumer asks with the exchange, whose body is the normalized fill. */
+    @Override
+    public boolean add(Exchange exchange, String fillId) {
+        return pushed ? account.get().firstSeenOnFeed(exchange.getMessage().getBody(NormalizedFill.class)) : add(fillId);
     }
 
     @Override
     public boolean add(String fillId) {
-        boolean isNew = account.state().firstSeen(fillId);
-        account.checked(isNew);
+        boolean isNew = account.get().state().firstSeen(fillId);
+        account.get().checked(isNew);
         return isNew;
     }
 
     @Override
     public boolean contains(String fillId) {
-        return account.state().isKnown(fillId);
+        return account.get().state().isKnown(fillId);
     }
 
     /** The fill failed before it reached a batch: it is no longer in flight. */
     @Override
     public boolean remove(String fillId) {
-        account.state().notSent(fillId);
+        account.get().state().notSent(fillId);
         return true;
     }
 
@@ -49,16 +70,16 @@ public final class StoredFills extends ServiceSupport implements IdempotentRepos
 
     @Override
     public void clear() {
-        account.state().forgetStored();
+        account.get().state().forgetStored();
     }
 
     @ManagedAttribute(description = "Fill ids in flight: accepted, not yet inserted")
     public int getInFlight() {
-        return account.state().inFlight();
+        return account.get().state().inFlight();
     }
 
     @ManagedAttribute(description = "Fill ids remembered as stored")
     public int getRememberedStored() {
-        return account.state().rememberedStored();
+        return account.get().state().rememberedStored();
     }
 }

@@ -3,16 +3,10 @@ package kalshifills.simulator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.PublicKey;
-import java.security.Signature;
-import java.security.spec.MGF1ParameterSpec;
-import java.security.spec.PSSParameterSpec;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -65,7 +59,6 @@ public final class SimulatedFillFeed implements AutoCloseable {
     public static final String PATH = "/trade-api/ws/v2";
     public static final String CHANNEL = "fill";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final long MAX_CLOCK_SKEW_MILLIS = 60_000;
     /** A REST {@code ts} this large is in milliseconds, as some recorded payloads hold it. */
     private static final long SMALLEST_MILLISECONDS_TS = 100_000_000_000L;
     private static final String UNAUTHORIZED_BODY = "{\"error\":{\"code\":\"authentication_error\",\"message\":\"authentication_error\","
@@ -81,9 +74,7 @@ public final class SimulatedFillFeed implements AutoCloseable {
         }
     }
 
-    private final String keyId;
-    private final PublicKey publicKey;
-    private final Clock clock;
+    private final SignatureCheck signatureCheck;
     private final Vertx vertx;
     private final HttpServer server;
     private final Map<ServerWebSocket, Connection> connections = new ConcurrentHashMap<>();
@@ -94,9 +85,7 @@ public final class SimulatedFillFeed implements AutoCloseable {
 
     /** Starts listening on 127.0.0.1, on a Vert.x of its own; port 0 picks a free one. */
     public SimulatedFillFeed(String keyId, PublicKey publicKey, Clock clock, int port) throws IOException {
-        this.keyId = keyId;
-        this.publicKey = publicKey;
-        this.clock = clock;
+        this.signatureCheck = new SignatureCheck(keyId, publicKey, clock);
         this.vertx = Vertx.vertx();
         try {
             this.server = await(vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port))
@@ -334,22 +323,8 @@ public final class SimulatedFillFeed implements AutoCloseable {
     }
 
     private boolean authenticated(MultiMap headers) {
-        String key = headers.get("KALSHI-ACCESS-KEY");
-        String timestamp = headers.get("KALSHI-ACCESS-TIMESTAMP");
-        String signature = headers.get("KALSHI-ACCESS-SIGNATURE");
-        if (!keyId.equals(key) || timestamp == null || signature == null || !timestamp.matches("\\d{13}")
-                || Math.abs(clock.millis() - Long.parseLong(timestamp)) > MAX_CLOCK_SKEW_MILLIS) {
-            return false;
-        }
-        try {
-            Signature verifier = Signature.getInstance("RSASSA-PSS");
-            verifier.setParameter(new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1));
-            verifier.initVerify(publicKey);
-            verifier.update((timestamp + "GET" + PATH).getBytes(StandardCharsets.UTF_8));
-            return verifier.verify(Base64.getDecoder().decode(signature));
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            return false;
-        }
+        return signatureCheck.accepts(headers.get("KALSHI-ACCESS-KEY"), headers.get("KALSHI-ACCESS-TIMESTAMP"), headers.get("KALSHI-ACCESS-SIGNATURE"),
+                "GET", PATH);
     }
 
     /** Waits for a Vert.x result; a failure is thrown as the {@link CompletionException} that holds it. */

@@ -5,11 +5,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.PublicKey;
-import java.security.Signature;
-import java.security.spec.MGF1ParameterSpec;
-import java.security.spec.PSSParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,7 +74,6 @@ public final class SimulatedKalshiApi implements AutoCloseable {
     /** The deprecated fields {@link #sendDeprecatedFields} leaves out. */
     private static final List<String> DEPRECATED_FIELDS = List.of("side", "action", "ts");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final long MAX_CLOCK_SKEW_MILLIS = 60_000;
     private static final int DEFAULT_LIMIT = 100;
     private static final int MAX_LIMIT = 1000;
 
@@ -95,8 +90,7 @@ public final class SimulatedKalshiApi implements AutoCloseable {
     private static final Comparator<Entry> NEWEST_FIRST = Comparator.comparingLong((Entry entry) -> entry.fill().epochSeconds()).reversed()
             .thenComparingLong(Entry::sequence);
 
-    private final String keyId;
-    private final PublicKey publicKey;
+    private final SignatureCheck signatureCheck;
     private final Clock clock;
     private final List<Entry> fills = new ArrayList<>();
     /** {@link #fills} newest first, sorted once after fills were added rather than for every page; null until then. */
@@ -121,8 +115,7 @@ public final class SimulatedKalshiApi implements AutoCloseable {
 
     /** Starts listening on 127.0.0.1; port 0 picks a free one. */
     public SimulatedKalshiApi(String keyId, PublicKey publicKey, Clock clock, int port) throws IOException {
-        this.keyId = keyId;
-        this.publicKey = publicKey;
+        this.signatureCheck = new SignatureCheck(keyId, publicKey, clock);
         this.clock = clock;
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.createContext("/", this::handle);
@@ -160,7 +153,7 @@ public final class SimulatedKalshiApi implements AutoCloseable {
     /** Kalshi's WebSocket {@code fill} channel for this account, on a port of its own, started on first use. */
     public synchronized SimulatedFillFeed feed() throws IOException {
         if (feed == null) {
-            feed = new SimulatedFillFeed(keyId, publicKey, clock, 0);
+            feed = new SimulatedFillFeed(signatureCheck.keyId(), signatureCheck.publicKey(), clock, 0);
         }
         return feed;
     }
@@ -481,25 +474,12 @@ public final class SimulatedKalshiApi implements AutoCloseable {
     }
 
     private boolean authenticated(HttpExchange exchange, String path) {
-        String key = exchange.getRequestHeaders().getFirst("KALSHI-ACCESS-KEY");
-        String timestamp = exchange.getRequestHeaders().getFirst("KALSHI-ACCESS-TIMESTAMP");
         String signature = exchange.getRequestHeaders().getFirst("KALSHI-ACCESS-SIGNATURE");
         if (signature != null) {
             signatures.add(signature);
         }
-        if (!keyId.equals(key) || timestamp == null || signature == null || !timestamp.matches("\\d{13}")
-                || Math.abs(clock.millis() - Long.parseLong(timestamp)) > MAX_CLOCK_SKEW_MILLIS) {
-            return false;
-        }
-        try {
-            Signature verifier = Signature.getInstance("RSASSA-PSS");
-            verifier.setParameter(new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1));
-            verifier.initVerify(publicKey);
-            verifier.update((timestamp + exchange.getRequestMethod() + path).getBytes(StandardCharsets.UTF_8));
-            return verifier.verify(Base64.getDecoder().decode(signature));
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            return false;
-        }
+        return signatureCheck.accepts(exchange.getRequestHeaders().getFirst("KALSHI-ACCESS-KEY"),
+                exchange.getRequestHeaders().getFirst("KALSHI-ACCESS-TIMESTAMP"), signature, exchange.getRequestMethod(), path);
     }
 
     private static Map<String, String> parameters(String query) {

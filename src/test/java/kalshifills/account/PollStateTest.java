@@ -7,15 +7,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import kalshifills.fill.FillNormalizer;
 import kalshifills.fill.NormalizedFill;
-import kalshifills.fill.RejectedFill;
 import kalshifills.kalshi.KalshiJson;
 import kalshifills.testing.MemoryAccountStore;
 import org.junit.jupiter.api.Test;
@@ -156,45 +152,10 @@ class PollStateTest {
     @Test
     void a_pushed_fill_stored_by_a_poll_while_its_own_lookup_runs_is_not_sent_on_again() throws Exception {
         NormalizedFill fill = fills("raced").get(0);
-        AtomicReference<PollState> racing = new AtomicReference<>();
         // The feed's lookup finds nothing, and meanwhile the poll inserts the same fill.
-        AccountStore slowLookup = new AccountStore() {
-            @Override
-            public void create() {
-            }
+        store.duringLookup = state::stored;
 
-            @Override
-            public Set<String> storedAmong(List<String> fillIds, Instant earliest, Instant latest) {
-                racing.get().stored(fillIds);
-                return Set.of();
-            }
-
-            @Override
-            public Optional<Instant> checkpoint() {
-                return Optional.empty();
-            }
-
-            @Override
-            public void saveCheckpoint(Instant completeUntil) {
-            }
-
-            @Override
-            public int reject(List<RejectedFill> rejected) {
-                return 0;
-            }
-
-            @Override
-            public Optional<Instant> newestFill() {
-                return Optional.empty();
-            }
-
-            @Override
-            public void insert(List<NormalizedFill> batch) {
-            }
-        };
-        racing.set(new PollState(slowLookup, recordedProblems, CLOCK, 1000));
-
-        assertThat(racing.get().firstSeen(fill.fillId(), fill.ts())).isFalse();
+        assertThat(state.firstSeen(fill.fillId(), fill.ts())).isFalse();
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import kalshifills.account.AccountStore;
 import kalshifills.fill.NormalizedFill;
@@ -29,6 +30,8 @@ public final class MemoryAccountStore implements AccountStore {
     /** How many of the next inserts fail. */
     public final AtomicInteger failingInserts = new AtomicInteger();
     public final AtomicInteger lookups = new AtomicInteger();
+    /** Runs inside each lookup, before it answers: what happens elsewhere meanwhile. */
+    public volatile Consumer<List<String>> duringLookup = ids -> { };
 
     @Override
     public void create() {
@@ -37,6 +40,7 @@ public final class MemoryAccountStore implements AccountStore {
     @Override
     public Set<String> storedAmong(List<String> fillIds, Instant earliest, Instant latest) throws SQLException {
         lookups.incrementAndGet();
+        duringLookup.accept(fillIds);
         if (lookupsFail.get()) {
             throw new SQLException("ClickHouse is down");
         }
