@@ -68,12 +68,13 @@ start() {
     # Another server on the port would answer for this one, which then dies unseen: refuse instead.
     answers "$port" && die "port $port already answers as a ClickHouse server that is not the one of $dir; stop it, or pick another port"
     mkdir -p "$dir/data"
-    # A query that never ends keeps clickhouse-local, and with it the HTTP listener, alive.
+    # A query that never ends keeps clickhouse-local, and with it the HTTP listener, alive. It must use sleep's value:
+    # count() over a subquery drops the unused column, and then counts system.numbers flat out on one core.
     local options=() listen="SYSTEM START LISTEN HTTP;"
     [ -n "${CLICKHOUSE_CONFIG:-}" ] && options+=(--config-file="$(cd "$(dirname "$CLICKHOUSE_CONFIG")" && pwd)/$(basename "$CLICKHOUSE_CONFIG")")
     [ -n "$tcp_port" ] && { options+=(--tcp_port="$tcp_port"); listen+=" SYSTEM START LISTEN TCP;"; }
     setsid "$launcher" "${options[@]}" --multiquery --listen_host=127.0.0.1 --http_port="$port" --path="$dir/data/" \
-        --query "$listen SELECT count() FROM (SELECT sleep(3) FROM system.numbers SETTINGS max_block_size = 1)" \
+        --query "$listen SELECT sum(sleep(3)) FROM system.numbers SETTINGS max_block_size = 1" \
         >>"$dir/clickhouse.log" 2>&1 </dev/null &
     local pid=$!
     echo "$pid" >"$dir/clickhouse.pid"
