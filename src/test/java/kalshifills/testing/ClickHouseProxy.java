@@ -28,6 +28,7 @@ public final class ClickHouseProxy implements AutoCloseable {
     private volatile String marker = "";
     private volatile int refuseFrom = Integer.MAX_VALUE;
     private volatile int refuseUntil = Integer.MAX_VALUE;
+    private volatile int longestRequestLine = Integer.MAX_VALUE;
 
     public ClickHouseProxy(int serverPort) throws IOException {
         this.serverPort = serverPort;
@@ -51,6 +52,11 @@ public final class ClickHouseProxy implements AutoCloseable {
         this.marker = marker;
         refuseFrom = matchingRequests.get() + after + 1;
         refuseUntil = refuseFrom + times;
+    }
+
+    /** Answers 414 to a request whose first line (method, URL, version) is longer than {@code bytes}, as nginx does past 8 KB. */
+    public void refuseRequestLinesLongerThan(int bytes) {
+        longestRequestLine = bytes;
     }
 
     /** Requests seen so far whose body contains the marker. */
@@ -84,10 +90,28 @@ public final class ClickHouseProxy implements AutoCloseable {
         return bytes.contains(marker) || bytes.contains(encoded) || bytes.contains(encoded.replace("+", "%20"));
     }
 
+    /** A request starts at the start of a read: the client sends one at a time on a connection. */
+    private boolean startsTooLongRequestLine(byte[] bytes, int length) {
+        String start = new String(bytes, 0, Math.min(length, 8), StandardCharsets.ISO_8859_1);
+        if (!start.startsWith("POST ") && !start.startsWith("GET ")) {
+            return false;
+        }
+        int lineEnd = 0;
+        while (lineEnd < length && bytes[lineEnd] != '\r') {
+            lineEnd++;
+        }
+        return lineEnd > longestRequestLine;
+    }
+
     private void pump(Socket from, Socket to, AtomicBoolean loseAnswers, boolean request) {
         try (from; to; InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             byte[] buffer = new byte[65536];
             for (int read = in.read(buffer); read > 0; read = in.read(buffer)) {
+                if (request && startsTooLongRequestLine(buffer, read)) {
+                    from.getOutputStream().write("HTTP/1.1 414 URI Too Long\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                    return;
+                }
                 if (request && !marker.isEmpty() && carriesMarker(new String(buffer, 0, read, StandardCharsets.ISO_8859_1))) {
                     int seen = matchingRequests.incrementAndGet();
                     if (seen >= refuseFrom && seen < refuseUntil) {
