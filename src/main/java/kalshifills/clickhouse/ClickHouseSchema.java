@@ -233,7 +233,21 @@ public final class ClickHouseSchema {
         }
         if (cluster == null && !columns.get("fee_cost").startsWith("Nullable(")) {
             execute(connection, "ALTER TABLE " + fillsTable + " MODIFY COLUMN fee_cost Nullable(Decimal(18, 6))");
+            columns.put("fee_cost", FILL_INSERT_TYPES.get("fee_cost"));
         }
+        for (String column : FILL_INSERT_COLUMNS) {
+            String type = columns.getOrDefault(column, FILL_INSERT_TYPES.get(column));
+            if (!asRowBinary(type).equals(asRowBinary(FILL_INSERT_TYPES.get(column)))) {
+                throw new IllegalStateException(table + "." + column + " is " + type + ", where this service writes "
+                        + FILL_INSERT_TYPES.get(column) + " (its inserts are RowBinary, which carries no types, so the values would be"
+                        + " misread). Point clickhouse.fills-table at a new table, or ALTER the column to " + FILL_INSERT_TYPES.get(column) + ".");
+            }
+        }
+    }
+
+    /** RowBinary writes a LowCardinality column as its values' type, so the two take the same rows. */
+    private static String asRowBinary(String type) {
+        return type.replaceAll("LowCardinality\\((.*)\\)", "$1");
     }
 
     /** The engine of {@code table} (null when it does not exist), its columns and their types put in {@code columns}. */
@@ -291,6 +305,17 @@ public final class ClickHouseSchema {
 
     /** The columns a batch insert writes, in the order of its RowBinary rows ({@link FillBatchWriter}). */
     static final List<String> FILL_INSERT_COLUMNS = List.of(FILL_COLUMNS.split(",\\s*"));
+
+    /** Their types, as the table this service creates has them and {@code system.columns} shows them. */
+    private static final Map<String, String> FILL_INSERT_TYPES = new HashMap<>();
+
+    static {
+        for (String line : FILLS_TABLE_COLUMNS.split(",\n")) {
+            String[] column = line.trim().split(" ", 2);
+            FILL_INSERT_TYPES.put(column[0], column[1].replaceAll(" DEFAULT .*", ""));
+        }
+        FILL_INSERT_TYPES.keySet().retainAll(FILL_INSERT_COLUMNS);
+    }
 
     /** The server settings of a batch insert of fills: its deduplication token, and on a cluster the foreground insert. */
     InsertSettings fillInsertSettings(String dedupToken) {

@@ -246,6 +246,21 @@ class ClickHouseStorageIT {
     }
 
     @Test
+    void a_table_whose_column_has_another_type_stops_start_up_before_a_row_is_misread() throws Exception {
+        String other = database + ".other_fills";
+        String definition = clickHouse.rows("SHOW CREATE TABLE " + schema.fillsTable()).get(0).get(0).toString();
+        clickHouse.execute(definition.replace(schema.fillsTable(), other)
+                .replace("`yes_price_dollars` Decimal(18, 6)", "`yes_price_dollars` Decimal(18, 4)")
+                .replace("`side` LowCardinality(String)", "`side` String"));
+
+        assertThatThrownBy(() -> schema.withFillsTable(other).createIfAbsent(dataSource))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage(other + ".yes_price_dollars is Decimal(18, 4), where this service writes Decimal(18, 6) (its inserts are"
+                        + " RowBinary, which carries no types, so the values would be misread). Point clickhouse.fills-table at a new"
+                        + " table, or ALTER the column to Decimal(18, 6).");
+    }
+
+    @Test
     void creating_the_tables_twice_changes_nothing() throws Exception {
         writer.insert(fills(3));
         schema.createIfAbsent(dataSource);
