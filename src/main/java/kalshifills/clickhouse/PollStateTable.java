@@ -30,6 +30,8 @@ public final class PollStateTable {
             try (ResultSet row = select.executeQuery()) {
                 return row.next() ? Optional.of(Instant.ofEpochMilli(row.getLong(1))) : Optional.empty();
             }
+        } catch (SQLException e) {
+            throw new SQLException("cannot read the poll checkpoint", e);
         }
     }
 

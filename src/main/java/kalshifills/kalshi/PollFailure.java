@@ -8,7 +8,6 @@ import java.util.Optional;
 import com.fasterxml.jackson.core.JacksonException;
 import kalshifills.status.FailureReason;
 import org.apache.camel.http.base.HttpOperationFailedException;
-import org.apache.camel.util.ObjectHelper;
 
 /** What an operator reads when a poll fails: one line, what happened and where, the likely fix; never a secret. */
 public final class PollFailure {
@@ -64,16 +63,31 @@ public final class PollFailure {
         return Optional.empty();
     }
 
-    /** What happened: Kalshi's answer and where, ClickHouse failing to give the checkpoint, or the exception. */
+    /**
+     * What happened: Kalshi's answer and where, what the poll could not do in ClickHouse (the outermost SQLException says:
+     * read the checkpoint, look fills up, store rejects) and why, or the exception.
+     */
     public static String describe(Throwable failure) {
         if (failure instanceof HttpOperationFailedException http) {
             String body = FailureReason.oneLine(http.getResponseBody());
             return "Kalshi answered HTTP " + http.getStatusCode() + " to GET " + withoutQuery(http.getUri()) + (body.isEmpty() ? "" : ": " + body);
         }
-        if (ObjectHelper.getException(SQLException.class, failure) != null) {
-            return "cannot read the poll checkpoint from ClickHouse: " + FailureReason.of(failure);
+        SQLException clickHouse = outermostSqlException(failure);
+        if (clickHouse != null) {
+            Throwable cause = clickHouse.getCause() == null ? clickHouse : clickHouse.getCause();
+            return "ClickHouse: " + FailureReason.oneLine(clickHouse.getMessage()) + (cause == clickHouse ? "" : " (" + FailureReason.of(cause) + ")");
         }
         return FailureReason.of(failure);
+    }
+
+    /** The one that says what the poll was doing; Camel's ObjectHelper.getException returns the innermost. */
+    private static SQLException outermostSqlException(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql) {
+                return sql;
+            }
+        }
+        return null;
     }
 
     private static String withoutQuery(String uri) {

@@ -138,7 +138,7 @@ class PollStateTest {
         assertThat(state.startPoll()).contains(NOON);
 
         store.checkpointFails.set(true);
-        assertThatThrownBy(state::startPoll).isInstanceOf(SQLException.class).hasMessage("ClickHouse is down");
+        assertThatThrownBy(state::startPoll).isInstanceOf(SQLException.class).hasMessage("cannot read the poll checkpoint");
     }
 
     private boolean end(boolean storedSomething, Duration patience) {

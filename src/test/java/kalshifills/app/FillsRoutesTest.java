@@ -272,7 +272,7 @@ class FillsRoutesTest extends CamelTestSupport {
 
             assertThat(store.batches).isEmpty();
             assertThat(logs.events("fills_poll_failed")).singleElement().satisfies(e -> assertThat(e)
-                    .containsEntry("reason", "cannot read the poll checkpoint from ClickHouse: SQLException: ClickHouse is down"));
+                    .containsEntry("reason", "ClickHouse: cannot read the poll checkpoint (SQLException: ClickHouse is down)"));
         }
     }
 

@@ -166,7 +166,7 @@ class ObservabilityIT extends SimulatedAccountTest {
                 HttpResponse<String> down = get(ingester, "/observe/health/ready");
                 assertThat(down.statusCode()).isEqualTo(503);
                 assertThat(pipelineCheck(down).get("message").asText()).startsWith("polls failing since ")
-                        .contains("cannot read the poll checkpoint from ClickHouse: ");
+                        .contains("ClickHouse: cannot read the poll checkpoint (");
                 assertThat(scrape(ingester)).as("not a failure of Kalshi")
                         .allSatisfy((series, value) -> assertThat(series.startsWith("kalshi_api_errors") ? value : 0.0).as(series).isZero());
             }

@@ -50,7 +50,7 @@ public final class MemoryAccountStore implements AccountStore {
     @Override
     public Optional<Instant> checkpoint() throws SQLException {
         if (checkpointFails.get()) {
-            throw new SQLException("ClickHouse is down");
+            throw new SQLException("cannot read the poll checkpoint", new SQLException("ClickHouse is down"));
         }
         return savedCheckpoints.isEmpty() ? Optional.empty() : Optional.of(savedCheckpoints.get(savedCheckpoints.size() - 1));
     }
