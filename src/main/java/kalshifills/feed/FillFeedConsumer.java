@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,7 +31,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The handshake carries the account's three {@code KALSHI-ACCESS-*} headers signed for {@code GET /trade-api/ws/v2}. A
  * connection lost, refused or answered with an error is opened again after a jittered, doubling delay; meanwhile the
- * account's polls keep the table complete, so the feed only ever makes fills arrive sooner.
+ * account's polls keep the table complete, so the feed only ever makes fills arrive sooner. Kalshi pings every 10 s; a
+ * connection that brings no frame at all for {@code kalshi.feed.idle-timeout-ms} is half-open (the peer, or a NAT between,
+ * gone without a FIN) and is replaced the same way.
  */
 final class FillFeedConsumer extends DefaultConsumer implements WebSocket.Listener {
 
@@ -49,9 +52,13 @@ final class FillFeedConsumer extends DefaultConsumer implements WebSocket.Listen
     private URI url;
     private Duration firstDelay;
     private Duration maxDelay;
+    private Duration idleTimeout;
     private int failedAttempts;
     private volatile WebSocket socket;
     private volatile boolean stopped;
+    private volatile long lastFrameNanos;
+    /** While a fill goes through the route nothing is read, so silence then is ours, not the connection's. */
+    private volatile boolean delivering;
 
     FillFeedConsumer(FillFeedEndpoint endpoint, Processor processor, String accountName, AccountServices services) {
         super(endpoint, processor);
@@ -70,12 +77,23 @@ final class FillFeedConsumer extends DefaultConsumer implements WebSocket.Listen
         url = ServiceSettings.kalshiFeedUrl(settings);
         firstDelay = Duration.ofMillis(settings.integer("kalshi.feed.reconnect-first-delay-ms", 1, 600_000));
         maxDelay = Duration.ofMillis(settings.integer("kalshi.feed.reconnect-max-delay-ms", 1, 3_600_000));
+        idleTimeout = Duration.ofMillis(settings.integer("kalshi.feed.idle-timeout-ms", 100, 3_600_000));
         account.status().feedEnabled();
         stopped = false;
         failedAttempts = 0;
         client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         reconnects = getEndpoint().getCamelContext().getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "fills-feed-" + accountName);
+        long checkEvery = Math.max(10, idleTimeout.toMillis() / 4);
+        reconnects.scheduleWithFixedDelay(this::checkAlive, checkEvery, checkEvery, TimeUnit.MILLISECONDS);
         connect();
+    }
+
+    private void checkAlive() {
+        WebSocket current = socket;
+        if (current != null && !delivering && System.nanoTime() - lastFrameNanos > idleTimeout.toNanos()) {
+            current.abort();
+            lost(current, "no frame from Kalshi for " + idleTimeout.toMillis() + " ms, where it pings every 10 s: the connection is taken as dead");
+        }
     }
 
     @Override
@@ -132,6 +150,7 @@ final class FillFeedConsumer extends DefaultConsumer implements WebSocket.Listen
             webSocket.abort();
             return;
         }
+        lastFrameNanos = System.nanoTime();
         socket = webSocket;
         webSocket.sendText(SUBSCRIBE, true);
         webSocket.request(1);
@@ -142,6 +161,7 @@ final class FillFeedConsumer extends DefaultConsumer implements WebSocket.Listen
         if (stopped || webSocket != socket) {
             return null;
         }
+        lastFrameNanos = System.nanoTime();
         if (partial.length() + data.length() > MAX_MESSAGE_CHARS) {
             webSocket.abort();
             lost(webSocket, "a message longer than " + MAX_MESSAGE_CHARS + " characters");
@@ -188,14 +208,26 @@ final class FillFeedConsumer extends DefaultConsumer implements WebSocket.Listen
         return true;
     }
 
+    /** The JDK answers Kalshi's heartbeat with a Pong by itself; the ping shows the connection alive. */
+    @Override
+    public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+        lastFrameNanos = System.nanoTime();
+        webSocket.request(1);
+        return null;
+    }
+
     /** One fill through the route, in this thread, so that the next is read only after it. */
     private void deliver(JsonNode fill) {
         Exchange exchange = createExchange(false);
         exchange.getMessage().setBody(fill);
+        delivering = true;
         try {
             getProcessor().process(exchange);
         } catch (Exception e) {
             exchange.setException(e);
+        } finally {
+            lastFrameNanos = System.nanoTime();
+            delivering = false;
         }
         if (exchange.getException() != null) {
             getExceptionHandler().handleException("a pushed fill of account '" + accountName + "' was not processed; the polls bring it",

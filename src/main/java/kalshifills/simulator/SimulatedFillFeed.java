@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.security.PublicKey;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,7 @@ import io.netty.channel.ChannelFuture;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -38,7 +40,8 @@ import io.vertx.core.http.impl.WebSocketInternal;
  * public key is refused with 401; {@code {"id":1,"cmd":"subscribe","params":{"channels":["fill"]}}} is answered with
  * {@code {"id":1,"type":"subscribed","msg":{"channel":"fill","sid":1}}}, after which every {@link #publish published} fill
  * reaches the connection as {@code {"type":"fill","sid":1,"msg":{...}}} in the channel's own shape (see
- * {@link #feedMessage}); a command it cannot serve is answered with {@code {"id":..,"type":"error","msg":{"code":..,"msg":".."}}}
+ * {@link #feedMessage}); every connection gets a Ping frame with the body {@code heartbeat} every 10 s, as Kalshi's
+ * "Connection Keep-Alive" says (the interval can be shortened for tests); a command it cannot serve is answered with {@code {"id":..,"type":"error","msg":{"code":..,"msg":".."}}}
  * and Kalshi's code and text for the case: 1 "Unable to process message" (not a JSON object), 2 "Params required",
  * 3 "Channels required", 5 "Unknown command", 6 "Already subscribed", 8 "Unknown channel name". Like
  * {@link SimulatedKalshiApi} it verifies signatures with its own code, independent of the client's signer.
@@ -48,8 +51,7 @@ import io.vertx.core.http.impl.WebSocketInternal;
  * and its fields, and that the channel ignores a market specification, which this feed ignores too) and "Connection
  * Keep-Alive"; the quick start as Kalshi serves it, the others through copies quoting them. Where this still differs from Kalshi: plain {@code ws://}; only the {@code fill} channel, so Kalshi's other
  * channels are answered with code 8 as unknown, and only {@code subscribe}, so {@code unsubscribe},
- * {@code update_subscription} and {@code list_subscriptions} are answered with code 5; no heartbeat pings (Kalshi pings
- * every 10 s); an upgrade without the headers is refused, where older Kalshi docs allowed unauthenticated connections for
+ * {@code update_subscription} and {@code list_subscriptions} are answered with code 5; an upgrade without the headers is refused, where older Kalshi docs allowed unauthenticated connections for
  * public channels, and the 401's body is REST's, Kalshi's being undocumented; sids are numbered across the feed (Kalshi
  * documents only a server-chosen integer from 1); a fill message carries only what the REST fill held, so no {@code post_position_fp} or
  * {@code purchased_side}, and no {@code trade_id} for a recorded fill without an id.
@@ -68,6 +70,8 @@ public final class SimulatedFillFeed implements AutoCloseable {
     private static final class Connection {
         final ServerWebSocket webSocket;
         volatile Integer fillSid;
+        /** Half-open: the connection stays up but nothing reaches the client any more, as when a NAT between forgets it. */
+        volatile boolean silent;
 
         Connection(ServerWebSocket webSocket) {
             this.webSocket = webSocket;
@@ -82,6 +86,8 @@ public final class SimulatedFillFeed implements AutoCloseable {
     private final AtomicLong handshakes = new AtomicLong();
     private final AtomicLong unauthorized = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
+    private final AtomicLong pings = new AtomicLong();
+    private volatile Duration pingInterval = Duration.ofSeconds(10);
 
     /** Starts listening on 127.0.0.1, on a Vert.x of its own; port 0 picks a free one. */
     public SimulatedFillFeed(String keyId, PublicKey publicKey, Clock clock, int port) throws IOException {
@@ -115,7 +121,7 @@ public final class SimulatedFillFeed implements AutoCloseable {
         }
         for (Connection connection : connections.values()) {
             Integer sid = connection.fillSid;
-            if (sid != null) {
+            if (sid != null && !connection.silent) {
                 ObjectNode message = JSON.createObjectNode().put("type", "fill").put("sid", sid);
                 message.set("msg", msg);
                 // Vert.x hands a write from outside the event loop to it in call order, behind any write already queued.
@@ -139,6 +145,25 @@ public final class SimulatedFillFeed implements AutoCloseable {
             closing.add(((WebSocketInternal) webSocket).channelHandlerContext().pipeline().firstContext().close());
         }
         closing.forEach(ChannelFuture::syncUninterruptibly);
+    }
+
+    /**
+     * Leaves every open connection up but sends nothing more on it, neither fills nor pings, and reads nothing from it:
+     * half-open, as after a NAT or a load balancer between dropped the connection without telling either side. Only a
+     * client that watches for the heartbeat notices. Connections opened afterwards are served normally.
+     */
+    public void goSilent() {
+        connections.values().forEach(connection -> connection.silent = true);
+    }
+
+    /** The heartbeat interval of connections opened from now on (Kalshi's is 10 s). */
+    public void pingEvery(Duration interval) {
+        pingInterval = interval;
+    }
+
+    /** Ping frames sent, across connections. */
+    public long pings() {
+        return pings.get();
     }
 
     /** Open connections subscribed to the fill channel. */
@@ -256,10 +281,23 @@ public final class SimulatedFillFeed implements AutoCloseable {
     private void opened(ServerWebSocket webSocket) {
         Connection connection = new Connection(webSocket);
         connections.put(webSocket, connection);
-        webSocket.closeHandler(closed -> connections.remove(webSocket));
+        long heartbeat = vertx.setPeriodic(pingInterval.toMillis(), timer -> {
+            if (!connection.silent) {
+                webSocket.writePing(Buffer.buffer("heartbeat"));
+                pings.incrementAndGet();
+            }
+        });
+        webSocket.closeHandler(closed -> {
+            vertx.cancelTimer(heartbeat);
+            connections.remove(webSocket);
+        });
         // A client that goes away mid-write is part of what this feed is for; Vert.x would log each as unhandled.
         webSocket.exceptionHandler(failure -> { });
-        webSocket.textMessageHandler(text -> command(connection, text));
+        webSocket.textMessageHandler(text -> {
+            if (!connection.silent) {
+                command(connection, text);
+            }
+        });
     }
 
     /** Runs on the connection's event loop, one command at a time. */

@@ -92,6 +92,30 @@ class FillFeedIT extends SimulatedAccountTest {
     }
 
     @Test
+    void a_connection_gone_silent_is_taken_as_dead_and_opened_again() throws Exception {
+        SimulatedFillFeed feed = kalshi.feed();
+        feed.pingEvery(Duration.ofMillis(100));
+        Map<String, String> settings = feedSettings(feed);
+        settings.put("kalshi.feed.idle-timeout-ms", "1000");
+        List<SimulatedFill> fills = happening(25, 2);
+        try (RunningIngester ingester = RunningIngester.start(settings)) {
+            Eventually.equals(1, feed::subscribedConnections, Duration.ofSeconds(20));
+            long pingsAtSubscribe = feed.pings();
+            Eventually.equals(true, () -> feed.pings() >= pingsAtSubscribe + 25, Duration.ofSeconds(20));
+            assertThat(feed.handshakes()).as("kept for 2.5 s, past the idle timeout, by the pings alone").isEqualTo(1);
+            kalshi.fillsHappen(List.of(fills.get(0)));
+            Eventually.equals(1L, this::stored, Duration.ofSeconds(10));
+
+            feed.goSilent();
+            Eventually.equals(2L, feed::handshakes, Duration.ofSeconds(20));
+            Eventually.equals(1, feed::subscribedConnections, Duration.ofSeconds(20));
+            kalshi.fillsHappen(List.of(fills.get(1)));
+            Eventually.equals(2L, this::stored, Duration.ofSeconds(10));
+            assertThat(meters(ingester).get("kalshi.fills.feed.disconnects").counter().count()).isEqualTo(1.0);
+        }
+    }
+
+    @Test
     void a_refused_handshake_says_in_readiness_what_to_check() throws Exception {
         SimulatedFillFeed feed = kalshi.feed();
         Map<String, String> settings = feedSettings(feed);

@@ -77,6 +77,7 @@ class SettingsFromEnvironmentIT extends SimulatedAccountTest {
         values.put("kalshi.feed.url", kalshi.feed().url());
         values.put("kalshi.feed.reconnect-first-delay-ms", "200");
         values.put("kalshi.feed.reconnect-max-delay-ms", "2000");
+        values.put("kalshi.feed.idle-timeout-ms", "20000");
         values.put("kalshi.feed.batch-timeout-ms", "50");
         values.put("fills.poll.cron", "0/1 * * * * ?");
         values.put("fills.poll.overlap-seconds", "1800");
