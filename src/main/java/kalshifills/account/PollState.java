@@ -184,21 +184,24 @@ public final class PollState {
     }
 
     /**
-     * The poll read its last page and completed its batch: waits, at most {@code patience}, until no fill is in flight,
-     * then saves the checkpoint if the poll is complete and stored something new.
+     * The poll read its last page and completed its batch: waits, at most {@code patience}, until the fills in flight now
+     * are stored, then saves the checkpoint if the poll is complete and stored something new. Fills the feed sends on
+     * afterwards are not the poll's, and a steady stream of them does not hold it up.
      *
-     * @return whether the poll is complete: every fill it sent on stored, no batch given up
+     * @return whether the poll is complete: every fill it sent on (or skipped as in flight) stored, no batch given up
      */
     boolean endPoll(boolean storedSomething, Duration patience) throws InterruptedException {
         Instant startedAt;
         synchronized (this) {
+            Set<String> awaited = new HashSet<>(inFlight);
             long deadline = System.nanoTime() + patience.toNanos();
-            while (!inFlight.isEmpty() && System.nanoTime() < deadline) {
+            while (!awaited.isEmpty() && System.nanoTime() < deadline) {
                 wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                awaited.retainAll(inFlight);
             }
             startedAt = pollStartedAt;
             pollStartedAt = null;
-            if (startedAt == null || !inFlight.isEmpty() || batchesGivenUp != batchesGivenUpBeforePoll) {
+            if (startedAt == null || !awaited.isEmpty() || batchesGivenUp != batchesGivenUpBeforePoll) {
                 return false;
             }
         }

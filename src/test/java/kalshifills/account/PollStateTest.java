@@ -9,10 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import kalshifills.fill.FillNormalizer;
 import kalshifills.fill.NormalizedFill;
 import kalshifills.kalshi.KalshiJson;
+import kalshifills.testing.Eventually;
 import kalshifills.testing.MemoryAccountStore;
 import org.junit.jupiter.api.Test;
 
@@ -69,6 +71,25 @@ class PollStateTest {
         assertThat(ending.get(5, TimeUnit.SECONDS)).isTrue();
         assertThat(store.savedCheckpoints).containsExactly(NOON);
         assertThat(state.startPoll()).as("where the next poll starts").contains(NOON);
+    }
+
+    @Test
+    void fills_the_feed_sends_on_after_the_poll_ended_do_not_hold_it_up() throws Exception {
+        state.startPoll();
+        assertThat(newOf(fills("polled"))).containsExactly("polled");
+        AtomicBoolean complete = new AtomicBoolean();
+        Thread ending = new Thread(() -> complete.set(end(true, PATIENCE)));
+        ending.start();
+        Eventually.equals(Thread.State.TIMED_WAITING, ending::getState, Duration.ofSeconds(5));
+        NormalizedFill pushed = fills("pushed").get(0);
+        assertThat(state.firstSeen(pushed.fillId(), pushed.ts())).isTrue();
+
+        state.stored(List.of("polled"));
+        ending.join(PATIENCE.toMillis() * 2);
+
+        assertThat(complete).as("complete while the pushed fill is still in flight").isTrue();
+        assertThat(store.savedCheckpoints).containsExactly(NOON);
+        assertThat(state.inFlight()).isEqualTo(1);
     }
 
     @Test
