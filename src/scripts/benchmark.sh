@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark (README, "Benchmark"): builds the project, starts a local ClickHouse with system.query_log on, runs every
 # case against it and the simulated Kalshi API, prints one table and writes it to target/benchmark/results.md. Takes about
-# ten minutes; not part of the tests.
+# seven minutes; not part of the tests.
 #
 #   src/scripts/benchmark.sh
 #
