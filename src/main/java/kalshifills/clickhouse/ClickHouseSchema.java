@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -220,7 +219,7 @@ public final class ClickHouseSchema {
         Set<String> expected = cluster == null ? Set.of("ReplacingMergeTree") : Set.of("ReplicatedReplacingMergeTree", "ReplacingMergeTree");
         Map<String, String> columns = new HashMap<>();
         String engine = engine(connection, table, columns);
-        Set<String> missing = new TreeSet<>(Arrays.asList(FILL_COLUMNS.split(",\\s*")));
+        Set<String> missing = new TreeSet<>(FILL_INSERT_COLUMNS);
         missing.removeAll(columns.keySet());
         if (cluster == null && "ReplacingMergeTree".equals(engine) && missing.equals(Set.of("exchange_index"))) {
             execute(connection, "ALTER TABLE " + fillsTable + " ADD COLUMN IF NOT EXISTS exchange_index Nullable(Int32) AFTER created_time");
@@ -240,7 +239,8 @@ public final class ClickHouseSchema {
             if (!asRowBinary(type).equals(asRowBinary(FILL_INSERT_TYPES.get(column)))) {
                 throw new IllegalStateException(table + "." + column + " is " + type + ", where this service writes "
                         + FILL_INSERT_TYPES.get(column) + " (its inserts are RowBinary, which carries no types, so the values would be"
-                        + " misread). Point clickhouse.fills-table at a new table, or ALTER the column to " + FILL_INSERT_TYPES.get(column) + ".");
+                        + " misread). Point clickhouse.fills-table at a new table, or ALTER the column to " + FILL_INSERT_TYPES.get(column)
+                        + (cluster == null ? "." : " ON CLUSTER " + cluster + ", in " + table + " and " + fillsTable + "."));
             }
         }
     }

@@ -24,14 +24,17 @@ public final class ExistingKeys {
 
     private final DataSource dataSource;
     private final String sql;
+    private final String what;
 
     /**
      * @param sql the query selecting the key column, naming the keys {@code {keys:Array(String)}} and the values of
      *            {@link #among}'s {@code bounds} {@code {from:Int64}} and {@code {to:Int64}} if it has them
+     * @param what    what the keys stand for, for a failure's message, e.g. {@code "rejected fills in kalshi.mm_fills_rejected"}
      */
-    public ExistingKeys(DataSource dataSource, String sql) {
+    public ExistingKeys(DataSource dataSource, String sql, String what) {
         this.dataSource = dataSource;
         this.sql = sql;
+        this.what = what;
     }
 
     /** @param bounds {@code from} and {@code to} of the query, such as a time range in epoch milliseconds, or none */
@@ -48,13 +51,19 @@ public final class ExistingKeys {
                 found.add(row.getString(1));
             }
         } catch (RuntimeException e) {
-            throw PooledClient.failure("cannot look keys up", e);
+            throw PooledClient.failure("cannot look " + what + " up", e);
         }
         return found;
     }
 
+    /**
+     * Statement and parameters as a form. The answer uncompressed: it is a few ids, and ClickHouse releases from before
+     * the fix of ClickHouse/ClickHouse#85570 (August 2025) ignore settings in the URL of a form request,
+     * {@code compress=1} among them, so a client expecting a compressed answer would fail to read every lookup there.
+     */
     private static QuerySettings inBody() {
-        return new QuerySettings().setOption(ClientConfigProperties.HTTP_SEND_PARAMS_IN_BODY.getKey(), true);
+        return new QuerySettings().setOption(ClientConfigProperties.HTTP_SEND_PARAMS_IN_BODY.getKey(), true)
+                .setOption(ClientConfigProperties.COMPRESS_SERVER_RESPONSE.getKey(), false);
     }
 
     /** The keys as ClickHouse reads an Array(String) parameter: client-v2 0.10 sends a list as Java's toString(). */

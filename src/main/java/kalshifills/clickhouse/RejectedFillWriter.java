@@ -38,7 +38,7 @@ public final class RejectedFillWriter {
         this.schema = schema;
         this.clock = clock;
         this.storedKeys = new RecentKeys(rememberedKeys);
-        this.existingKeys = new ExistingKeys(dataSource, schema.storedRejectKeysSql());
+        this.existingKeys = new ExistingKeys(dataSource, schema.storedRejectKeysSql(), "rejected fills in " + schema.rejectsTable());
     }
 
     /** @return how many of the fills were not stored before */
@@ -74,6 +74,8 @@ public final class RejectedFillWriter {
                 insert.addBatch();
             }
             insert.executeBatch();
+        } catch (SQLException e) {
+            throw new SQLException("cannot store rejected fills in " + schema.rejectsTable(), e);
         }
         for (Map.Entry<String, RejectedFill> entry : fresh.entrySet()) {
             storedKeys.add(entry.getKey());

@@ -37,7 +37,7 @@ public interface StoredFillLookup {
 
     /** The lookup in the schema's fills table, the ids one Array(String) parameter, the time range widened by {@link #SHAPE_MARGIN}. */
     static StoredFillLookup in(DataSource dataSource, ClickHouseSchema schema) {
-        ExistingKeys keys = new ExistingKeys(dataSource, schema.storedFillIdsSql());
+        ExistingKeys keys = new ExistingKeys(dataSource, schema.storedFillIdsSql(), "stored fills in " + schema.fillsTable());
         return (fillIds, earliest, latest) -> keys.among(fillIds, earliest.minus(SHAPE_MARGIN).toEpochMilli(),
                 latest.plus(SHAPE_MARGIN).toEpochMilli());
     }

@@ -31,9 +31,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The handshake carries the account's three {@code KALSHI-ACCESS-*} headers signed for {@code GET /trade-api/ws/v2}. A
  * connection lost, refused or answered with an error is opened again after a jittered, doubling delay; meanwhile the
- * account's polls keep the table complete, so the feed only ever makes fills arrive sooner. Kalshi pings every 10 s; a
- * connection that brings no frame at all for {@code kalshi.feed.idle-timeout-ms} is half-open (the peer, or a NAT between,
- * gone without a FIN) and is replaced the same way.
+ * account's polls keep the table complete, so the feed only ever makes fills arrive sooner. Kalshi pings every 10 s, and
+ * after half of {@code kalshi.feed.idle-timeout-ms} without a frame the consumer pings too (a proxy between may answer
+ * Kalshi's pings itself); a connection that brings no frame at all, not even the pong, for the whole timeout is half-open
+ * (the peer, or a NAT between, gone without a FIN) and is replaced the same way.
  */
 final class FillFeedConsumer extends DefaultConsumer implements WebSocket.Listener {
 
@@ -57,6 +58,7 @@ final class FillFeedConsumer extends DefaultConsumer implements WebSocket.Listen
     private volatile WebSocket socket;
     private volatile boolean stopped;
     private volatile long lastFrameNanos;
+    private volatile long lastPingNanos;
     /** While a fill goes through the route nothing is read, so silence then is ours, not the connection's. */
     private volatile boolean delivering;
 
@@ -89,10 +91,22 @@ final class FillFeedConsumer extends DefaultConsumer implements WebSocket.Listen
     }
 
     private void checkAlive() {
-        WebSocket current = socket;
-        if (current != null && !delivering && System.nanoTime() - lastFrameNanos > idleTimeout.toNanos()) {
-            current.abort();
-            lost(current, "no frame from Kalshi for " + idleTimeout.toMillis() + " ms, where it pings every 10 s: the connection is taken as dead");
+        try {
+            WebSocket current = socket;
+            if (current == null || delivering) {
+                return;
+            }
+            long silentNanos = System.nanoTime() - lastFrameNanos;
+            if (silentNanos > idleTimeout.toNanos()) {
+                current.abort();
+                lost(current, "no frame from Kalshi for " + idleTimeout.toMillis() + " ms, not even an answer to a ping: the connection is taken as dead");
+            } else if (silentNanos > idleTimeout.toNanos() / 2 && lastPingNanos - lastFrameNanos <= 0) {
+                lastPingNanos = System.nanoTime();
+                current.sendPing(ByteBuffer.allocate(0));
+            }
+        } catch (RuntimeException e) {
+            // Thrown into the scheduler it would end the checks for good.
+            LOG.atWarn().setMessage("fills_feed_check_failed").addKeyValue("account", accountName).addKeyValue("reason", FailureReason.of(e)).log();
         }
     }
 
@@ -151,6 +165,7 @@ final class FillFeedConsumer extends DefaultConsumer implements WebSocket.Listen
             return;
         }
         lastFrameNanos = System.nanoTime();
+        partial.setLength(0);
         socket = webSocket;
         webSocket.sendText(SUBSCRIBE, true);
         webSocket.request(1);
@@ -158,24 +173,29 @@ final class FillFeedConsumer extends DefaultConsumer implements WebSocket.Listen
 
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        if (stopped || webSocket != socket) {
-            return null;
-        }
-        lastFrameNanos = System.nanoTime();
-        if (partial.length() + data.length() > MAX_MESSAGE_CHARS) {
-            webSocket.abort();
-            lost(webSocket, "a message longer than " + MAX_MESSAGE_CHARS + " characters");
-            return null;
-        }
-        partial.append(data);
-        if (last) {
-            String text = partial.toString();
-            partial.setLength(0);
-            if (!received(webSocket, text)) {
+        String text;
+        // Under the lock that lost() and onOpen() take, so that a connection given up meanwhile leaves no fragment behind.
+        synchronized (this) {
+            if (stopped || webSocket != socket) {
                 return null;
             }
+            lastFrameNanos = System.nanoTime();
+            if (partial.length() + data.length() > MAX_MESSAGE_CHARS) {
+                webSocket.abort();
+                lost(webSocket, "a message longer than " + MAX_MESSAGE_CHARS + " characters");
+                return null;
+            }
+            partial.append(data);
+            if (!last) {
+                webSocket.request(1);
+                return null;
+            }
+            text = partial.toString();
+            partial.setLength(0);
         }
-        webSocket.request(1);
+        if (received(webSocket, text)) {
+            webSocket.request(1);
+        }
         return null;
     }
 
@@ -211,9 +231,23 @@ final class FillFeedConsumer extends DefaultConsumer implements WebSocket.Listen
     /** The JDK answers Kalshi's heartbeat with a Pong by itself; the ping shows the connection alive. */
     @Override
     public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
-        lastFrameNanos = System.nanoTime();
+        alive(webSocket);
         webSocket.request(1);
         return null;
+    }
+
+    /** The answer to this consumer's own ping. */
+    @Override
+    public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
+        alive(webSocket);
+        webSocket.request(1);
+        return null;
+    }
+
+    private void alive(WebSocket webSocket) {
+        if (webSocket == socket) {
+            lastFrameNanos = System.nanoTime();
+        }
     }
 
     /** One fill through the route, in this thread, so that the next is read only after it. */

@@ -34,7 +34,7 @@ public final class PollFailure {
     /**
      * The failed request to Kalshi behind a failure: by HTTP status ({@code rate_limited}, {@code unauthorized},
      * {@code client_error}, {@code server_error}), or without one ({@code timeout}, {@code unreachable},
-     * {@code invalid_response}); empty when the failure was not Kalshi's (reading the checkpoint).
+     * {@code invalid_response}); empty when the failure was not Kalshi's (ClickHouse's, say).
      */
     public static Optional<ApiError> apiError(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
@@ -65,7 +65,8 @@ public final class PollFailure {
 
     /**
      * What happened: Kalshi's answer and where, what the poll could not do in ClickHouse (the outermost SQLException says:
-     * read the checkpoint, look fills up, store rejects) and why, or the exception.
+     * read the checkpoint, look rejected fills up or store them; a failed lookup of stored fills lets them through instead)
+     * and why, or the exception.
      */
     public static String describe(Throwable failure) {
         if (failure instanceof HttpOperationFailedException http) {

@@ -87,6 +87,7 @@ public final class SimulatedFillFeed implements AutoCloseable {
     private final AtomicLong unauthorized = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong pings = new AtomicLong();
+    private final AtomicLong clientPings = new AtomicLong();
     private volatile Duration pingInterval = Duration.ofSeconds(10);
 
     /** Starts listening on 127.0.0.1, on a Vert.x of its own; port 0 picks a free one. */
@@ -148,12 +149,16 @@ public final class SimulatedFillFeed implements AutoCloseable {
     }
 
     /**
-     * Leaves every open connection up but sends nothing more on it, neither fills nor pings, and reads nothing from it:
+     * Leaves every open connection up but sends nothing more on it, neither fills, pings nor pongs, and reads nothing from it:
      * half-open, as after a NAT or a load balancer between dropped the connection without telling either side. Only a
      * client that watches for the heartbeat notices. Connections opened afterwards are served normally.
      */
     public void goSilent() {
-        connections.values().forEach(connection -> connection.silent = true);
+        for (Connection connection : connections.values()) {
+            connection.silent = true;
+            // Vert.x answers a ping by itself as it reads it; a connection that reads nothing answers nothing.
+            ((WebSocketInternal) connection.webSocket).channelHandlerContext().channel().config().setAutoRead(false);
+        }
     }
 
     /** The heartbeat interval of connections opened from now on (Kalshi's is 10 s). */
@@ -166,9 +171,14 @@ public final class SimulatedFillFeed implements AutoCloseable {
         return pings.get();
     }
 
-    /** Open connections subscribed to the fill channel. */
+    /** Ping frames received from clients (each answered with a pong by Vert.x). */
+    public long clientPings() {
+        return clientPings.get();
+    }
+
+    /** Open connections subscribed to the fill channel, but for silent ones. */
     public int subscribedConnections() {
-        return (int) connections.values().stream().filter(connection -> connection.fillSid != null).count();
+        return (int) connections.values().stream().filter(connection -> connection.fillSid != null && !connection.silent).count();
     }
 
     /** Upgrades that passed authentication, counted before the upgrade is answered. */
@@ -296,6 +306,11 @@ public final class SimulatedFillFeed implements AutoCloseable {
         webSocket.textMessageHandler(text -> {
             if (!connection.silent) {
                 command(connection, text);
+            }
+        });
+        webSocket.frameHandler(frame -> {
+            if (frame.isPing()) {
+                clientPings.incrementAndGet();
             }
         });
     }

@@ -94,15 +94,15 @@ class FillFeedIT extends SimulatedAccountTest {
     @Test
     void a_connection_gone_silent_is_taken_as_dead_and_opened_again() throws Exception {
         SimulatedFillFeed feed = kalshi.feed();
-        feed.pingEvery(Duration.ofMillis(100));
+        feed.pingEvery(Duration.ofMillis(200));
         Map<String, String> settings = feedSettings(feed);
-        settings.put("kalshi.feed.idle-timeout-ms", "1000");
+        settings.put("kalshi.feed.idle-timeout-ms", "3000");
         List<SimulatedFill> fills = happening(25, 2);
         try (RunningIngester ingester = RunningIngester.start(settings)) {
             Eventually.equals(1, feed::subscribedConnections, Duration.ofSeconds(20));
             long pingsAtSubscribe = feed.pings();
-            Eventually.equals(true, () -> feed.pings() >= pingsAtSubscribe + 25, Duration.ofSeconds(20));
-            assertThat(feed.handshakes()).as("kept for 2.5 s, past the idle timeout, by the pings alone").isEqualTo(1);
+            Eventually.equals(true, () -> feed.pings() >= pingsAtSubscribe + 20, Duration.ofSeconds(20));
+            assertThat(feed.handshakes()).as("kept for 4 s, past the idle timeout, by the pings alone").isEqualTo(1);
             kalshi.fillsHappen(List.of(fills.get(0)));
             Eventually.equals(1L, this::stored, Duration.ofSeconds(10));
 
@@ -112,6 +112,22 @@ class FillFeedIT extends SimulatedAccountTest {
             kalshi.fillsHappen(List.of(fills.get(1)));
             Eventually.equals(2L, this::stored, Duration.ofSeconds(10));
             assertThat(meters(ingester).get("kalshi.fills.feed.disconnects").counter().count()).isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void the_consumers_own_pings_keep_a_connection_whose_pings_do_not_arrive() throws Exception {
+        SimulatedFillFeed feed = kalshi.feed();
+        // A proxy between that answers Kalshi's pings itself: none reach the client.
+        feed.pingEvery(Duration.ofHours(1));
+        Map<String, String> settings = feedSettings(feed);
+        settings.put("kalshi.feed.idle-timeout-ms", "1000");
+        try (RunningIngester ingester = RunningIngester.start(settings)) {
+            Eventually.equals(1, feed::subscribedConnections, Duration.ofSeconds(20));
+            Eventually.equals(true, () -> feed.clientPings() >= 4, Duration.ofSeconds(20));
+
+            assertThat(feed.handshakes()).as("kept past the idle timeout by the answers to the client's pings").isEqualTo(1);
+            assertThat(meters(ingester).get("kalshi.fills.feed.disconnects").counter().count()).isZero();
         }
     }
 

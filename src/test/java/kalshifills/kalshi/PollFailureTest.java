@@ -37,11 +37,12 @@ class PollFailureTest {
     @Test
     void a_failure_in_clickhouse_is_not_kalshis_and_says_what_the_poll_could_not_do() {
         SQLException checkpoint = new SQLException("cannot read the poll checkpoint", new SQLException("Query request failed", new IOException("failed to respond")));
-        SQLException lookup = new SQLException("cannot look keys up: Failed to get query response", new IOException("Connection refused"));
+        SQLException lookup = new SQLException("cannot look rejected fills up in kalshi.mm_fills_rejected: Failed to get query response",
+                new IOException("Connection refused"));
 
         assertThat(PollFailure.apiError(checkpoint)).isEmpty();
         assertThat(PollFailure.describe(checkpoint)).isEqualTo("ClickHouse: cannot read the poll checkpoint (IOException: failed to respond (in SQLException: Query request failed))");
         assertThat(PollFailure.describe(new RuntimeException("bean failed", lookup)))
-                .isEqualTo("ClickHouse: cannot look keys up: Failed to get query response (IOException: Connection refused)");
+                .isEqualTo("ClickHouse: cannot look rejected fills up in kalshi.mm_fills_rejected: Failed to get query response (IOException: Connection refused)");
     }
 }

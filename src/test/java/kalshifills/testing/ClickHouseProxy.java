@@ -84,13 +84,16 @@ public final class ClickHouseProxy implements AutoCloseable {
         }
     }
 
-    /** In the body (JDBC statements) or in the URL's query parameter, encoded (client-v2's inserts and lookups). */
+    /** In the body (JDBC statements, client-v2's lookups as a form) or in the URL's query parameter, encoded (client-v2's inserts). */
     private boolean carriesMarker(String bytes) {
         String encoded = URLEncoder.encode(marker, StandardCharsets.UTF_8);
         return bytes.contains(marker) || bytes.contains(encoded) || bytes.contains(encoded.replace("+", "%20"));
     }
 
-    /** A request starts at the start of a read: the client sends one at a time on a connection. */
+    /**
+     * A request starts at the start of a read: the client sends one at a time on a connection, and the drivers here write
+     * at least the request line in one go (a line split across reads would get through).
+     */
     private boolean startsTooLongRequestLine(byte[] bytes, int length) {
         String start = new String(bytes, 0, Math.min(length, 8), StandardCharsets.ISO_8859_1);
         if (!start.startsWith("POST ") && !start.startsWith("GET ")) {
