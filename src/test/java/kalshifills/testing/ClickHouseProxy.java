@@ -8,6 +8,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,6 +31,11 @@ public final class ClickHouseProxy implements AutoCloseable {
     private volatile int refuseFrom = Integer.MAX_VALUE;
     private volatile int refuseUntil = Integer.MAX_VALUE;
     private volatile int longestRequestLine = Integer.MAX_VALUE;
+    private final List<RequestHead> requestHeads = new CopyOnWriteArrayList<>();
+
+    /** A request's first line (cut at 200 characters), that line's length, and its Content-Type (empty if none). */
+    public record RequestHead(String line, int lineLength, String contentType) {
+    }
 
     public ClickHouseProxy(int serverPort) throws IOException {
         this.serverPort = serverPort;
@@ -57,6 +64,11 @@ public final class ClickHouseProxy implements AutoCloseable {
     /** Answers 414 to a request whose first line (method, URL, version) is longer than {@code bytes}, as nginx does past 8 KB. */
     public void refuseRequestLinesLongerThan(int bytes) {
         longestRequestLine = bytes;
+    }
+
+    /** The requests seen so far, in order. */
+    public List<RequestHead> requestHeads() {
+        return List.copyOf(requestHeads);
     }
 
     /** Requests seen so far whose body contains the marker. */
@@ -91,26 +103,33 @@ public final class ClickHouseProxy implements AutoCloseable {
     }
 
     /**
-     * A request starts at the start of a read: the client sends one at a time on a connection, and the drivers here write
-     * at least the request line in one go (a line split across reads would get through).
+     * The head of the request that starts this read, or null when the read goes on with one: the client sends one request
+     * at a time on a connection, and the drivers here write at least the request line in one go (a line split across
+     * reads would get through).
      */
-    private boolean startsTooLongRequestLine(byte[] bytes, int length) {
-        String start = new String(bytes, 0, Math.min(length, 8), StandardCharsets.ISO_8859_1);
+    private static RequestHead requestHead(byte[] bytes, int length) {
+        String start = new String(bytes, 0, Math.min(length, 5), StandardCharsets.ISO_8859_1);
         if (!start.startsWith("POST ") && !start.startsWith("GET ")) {
-            return false;
+            return null;
         }
-        int lineEnd = 0;
-        while (lineEnd < length && bytes[lineEnd] != '\r') {
-            lineEnd++;
-        }
-        return lineEnd > longestRequestLine;
+        String head = new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
+        int lineEnd = head.indexOf('\r');
+        lineEnd = lineEnd < 0 ? length : lineEnd;
+        int headEnd = head.indexOf("\r\n\r\n");
+        String contentType = head.substring(0, headEnd < 0 ? length : headEnd).lines()
+                .filter(line -> line.regionMatches(true, 0, "Content-Type:", 0, 13)).map(line -> line.substring(13).trim()).findFirst().orElse("");
+        return new RequestHead(head.substring(0, Math.min(lineEnd, 200)), lineEnd, contentType);
     }
 
     private void pump(Socket from, Socket to, AtomicBoolean loseAnswers, boolean request) {
         try (from; to; InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             byte[] buffer = new byte[65536];
             for (int read = in.read(buffer); read > 0; read = in.read(buffer)) {
-                if (request && startsTooLongRequestLine(buffer, read)) {
+                RequestHead head = request ? requestHead(buffer, read) : null;
+                if (head != null) {
+                    requestHeads.add(head);
+                }
+                if (head != null && head.lineLength() > longestRequestLine) {
                     from.getOutputStream().write("HTTP/1.1 414 URI Too Long\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
                             .getBytes(StandardCharsets.US_ASCII));
                     return;
