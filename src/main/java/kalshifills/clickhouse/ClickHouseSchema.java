@@ -304,7 +304,7 @@ public final class ClickHouseSchema {
     }
 
     /** The columns a batch insert writes, in the order of its RowBinary rows ({@link FillBatchWriter}). */
-    static final List<String> FILL_INSERT_COLUMNS = List.of(FILL_COLUMNS.split(",\\s*"));
+    public static final List<String> FILL_INSERT_COLUMNS = List.of(FILL_COLUMNS.split(",\\s*"));
 
     /** Their types, as the table this service creates has them and {@code system.columns} shows them. */
     private static final Map<String, String> FILL_INSERT_TYPES = new HashMap<>();

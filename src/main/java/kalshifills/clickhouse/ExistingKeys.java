@@ -19,6 +19,8 @@ import com.clickhouse.client.api.query.QuerySettings;
  * {@code Array(String)} ({@code {keys:Array(String)}}): never spliced into SQL, and not a thousand literals for the server
  * to parse. The statement and its parameters go in the request's body (a form), not its URL: a thousand ids are about
  * 45 KB, past many proxies' URL limits, and building and parsing so long a URI cost the client more than the lookup.
+ * client-v2 sends the form's text as ISO-8859-1, which holds every key here: fill ids are ASCII by {@code FillId}'s rule,
+ * reject keys hex.
  */
 public final class ExistingKeys {
 

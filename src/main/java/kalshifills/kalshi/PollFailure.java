@@ -75,8 +75,8 @@ public final class PollFailure {
         }
         SQLException clickHouse = outermostSqlException(failure);
         if (clickHouse != null) {
-            Throwable cause = clickHouse.getCause() == null ? clickHouse : clickHouse.getCause();
-            return "ClickHouse: " + FailureReason.oneLine(clickHouse.getMessage()) + (cause == clickHouse ? "" : " (" + FailureReason.of(cause) + ")");
+            Throwable cause = clickHouse.getCause();
+            return "ClickHouse: " + FailureReason.oneLine(clickHouse.getMessage()) + (cause == null ? "" : " (" + FailureReason.of(cause) + ")");
         }
         return FailureReason.of(failure);
     }

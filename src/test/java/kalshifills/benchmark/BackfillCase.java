@@ -156,11 +156,7 @@ final class BackfillCase {
             long peakRssKib = peakRssKib(service.pid());
             Duration serviceCpu = CpuTime.of(service.pid());
             Duration clickHouseCpu = CpuTime.of(clickHousePid).minus(clickHouseCpuBefore);
-            // Its parts' merges would otherwise run into, and be counted against, the service's backfill that follows.
-            long mergesDone = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (clickHouse.queryLong("SELECT count() FROM system.merges") > 0 && System.nanoTime() < mergesDone) {
-                Thread.sleep(200);
-            }
+            waitForMerges();
             Duration elapsed = Duration.between(kalshi.requestTimes().get(firstRequest), stored);
             long unique = clickHouse.queryLong("SELECT uniqExact(fill_id) FROM " + table);
             if (unique != FILLS) {
@@ -203,16 +199,20 @@ final class BackfillCase {
                 insertNanos += System.nanoTime() - started;
             }
             Duration clickHouseCpu = CpuTime.of(clickHousePid).minus(clickHouseCpuBefore);
-            // Its parts' merges would otherwise run into, and be counted against, the run that follows.
-            long mergesDone = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (clickHouse.queryLong("SELECT count() FROM system.merges") > 0 && System.nanoTime() < mergesDone) {
-                Thread.sleep(200);
-            }
+            waitForMerges();
             long stored = clickHouse.queryLong("SELECT count() FROM " + schema.fillsTable());
             if (stored != fills.size()) {
                 throw new IllegalStateException("the inserts-only run stored " + stored + " rows, not " + fills.size());
             }
             return new Baseline(fills.size() / (insertNanos / 1e9), clickHouseCpu);
+        }
+    }
+
+    /** Until ClickHouse runs no merge (at most two minutes): a run's merges would otherwise be counted against the run that follows. */
+    private void waitForMerges() throws InterruptedException {
+        long mergesDone = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (clickHouse.queryLong("SELECT count() FROM system.merges") > 0 && System.nanoTime() < mergesDone) {
+            Thread.sleep(200);
         }
     }
 

@@ -26,11 +26,9 @@ final class PlainJdbcLoop {
     }
 
     void insert(List<NormalizedFill> batch, String dedupToken) throws SQLException {
-        String columns = "ts, engine_instance_id, engine_version, market_ticker, exchange_order_id, client_order_id, side, price,"
-                + " price_cents, size, fee, fill_id, raw_json, trade_id, action, outcome_side, book_side, count_fp, yes_price_dollars,"
-                + " no_price_dollars, fee_cost, is_taker, subaccount, created_time, exchange_index";
-        String sql = "INSERT INTO " + table + " (" + columns + ") SETTINGS insert_deduplication_token = '" + dedupToken + "' VALUES ("
-                + String.join(", ", Collections.nCopies(25, "?")) + ")";
+        List<String> columns = ClickHouseSchema.FILL_INSERT_COLUMNS;
+        String sql = "INSERT INTO " + table + " (" + String.join(", ", columns) + ") SETTINGS insert_deduplication_token = '" + dedupToken
+                + "' VALUES (" + String.join(", ", Collections.nCopies(columns.size(), "?")) + ")";
         try (Connection connection = dataSource.getConnection(); PreparedStatement insert = connection.prepareStatement(sql)) {
             insert.setEscapeProcessing(false);
             for (NormalizedFill fill : batch) {

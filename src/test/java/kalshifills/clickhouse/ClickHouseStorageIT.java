@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -67,6 +68,17 @@ class ClickHouseStorageIT {
                     + (1795521600 + i) + "}"));
         }
         return fills;
+    }
+
+    /** A table named {@code name} in the test's database, made as the service makes its fills table but with each of {@code changes}. */
+    private String fillsTableLike(String name, Map<String, String> changes) {
+        String table = database + "." + name;
+        String definition = clickHouse.rows("SHOW CREATE TABLE " + schema.fillsTable()).get(0).get(0).toString().replace(schema.fillsTable(), table);
+        for (Map.Entry<String, String> change : changes.entrySet()) {
+            definition = definition.replace(change.getKey(), change.getValue());
+        }
+        clickHouse.execute(definition);
+        return table;
     }
 
     private long count(String table) {
@@ -230,11 +242,8 @@ class ClickHouseStorageIT {
 
     @Test
     void a_table_an_earlier_version_made_gains_exchange_index_and_a_nullable_fee_and_keeps_its_rows() throws Exception {
-        String earlier = database + ".earlier_fills";
-        String definition = clickHouse.rows("SHOW CREATE TABLE " + schema.fillsTable()).get(0).get(0).toString();
-        clickHouse.execute(definition.replace(schema.fillsTable(), earlier)
-                .replace("`fee_cost` Nullable(Decimal(18, 6))", "`fee_cost` Decimal(18, 6)")
-                .replace("`exchange_index` Nullable(Int32),", ""));
+        String earlier = fillsTableLike("earlier_fills", Map.of("`fee_cost` Nullable(Decimal(18, 6))", "`fee_cost` Decimal(18, 6)",
+                "`exchange_index` Nullable(Int32),", ""));
         clickHouse.execute("INSERT INTO " + earlier + " (ts, fill_id, fee_cost) VALUES (now64(3), 'stored-before', 0.25)");
         ClickHouseSchema upgraded = schema.withFillsTable(earlier);
 
@@ -250,11 +259,8 @@ class ClickHouseStorageIT {
 
     @Test
     void a_table_whose_column_has_another_type_stops_start_up_before_a_row_is_misread() throws Exception {
-        String other = database + ".other_fills";
-        String definition = clickHouse.rows("SHOW CREATE TABLE " + schema.fillsTable()).get(0).get(0).toString();
-        clickHouse.execute(definition.replace(schema.fillsTable(), other)
-                .replace("`yes_price_dollars` Decimal(18, 6)", "`yes_price_dollars` Decimal(18, 4)")
-                .replace("`side` LowCardinality(String)", "`side` String"));
+        String other = fillsTableLike("other_fills", Map.of("`yes_price_dollars` Decimal(18, 6)", "`yes_price_dollars` Decimal(18, 4)",
+                "`side` LowCardinality(String)", "`side` String"));
 
         assertThatThrownBy(() -> schema.withFillsTable(other).createIfAbsent(dataSource))
                 .isInstanceOf(IllegalStateException.class)
